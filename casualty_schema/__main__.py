@@ -1,0 +1,3 @@
+from casualty_schema.cli import main
+
+main()

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def descriptor() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="session")
+def claims() -> list[dict[str, str]]:
+    return read_csv(ROOT / "data" / "claims.csv")
+
+
+@pytest.fixture(scope="session")
+def sources() -> list[dict[str, str]]:
+    return read_csv(ROOT / "data" / "sources.csv")
