@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from casualty_schema import __version__
-from casualty_schema.frictionless_check import check_with_frictionless
+from casualty_schema.api import validate as validate_package
+from casualty_schema.catalogue import catalogue, rules_markdown
+from casualty_schema.downstream import InitError, export_schemas, init_package
+from casualty_schema.package_source import SourceError
+from casualty_schema.pipeline import UnknownRuleError
+from casualty_schema.render import render
 
 app = typer.Typer(
     name="casualty-schema",
     help="Validate and release the casualty-claims data package.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    markdown = "markdown"
+
+
+class CatalogueFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
 
 
 def _version(value: bool) -> None:
@@ -34,17 +58,264 @@ def _root(
     """Validate and release the casualty-claims data package."""
 
 
+def _fail(message: str) -> typer.Exit:
+    """Say what is wrong on standard error, one unwrapped line; exit status 2."""
+    Console(stderr=True, soft_wrap=True).print(f"error: {message}", markup=False)
+    return typer.Exit(2)
+
+
+def _names(values: list[str] | None) -> list[str]:
+    """Rule names from repeated options, each possibly comma-separated."""
+    return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
+
+
 @app.command()
 def validate(
     package: Annotated[
         Path, typer.Argument(help="The package: a datapackage.json or its directory.")
     ] = Path("datapackage.json"),
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings make it invalid.")] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules (ids or families such as dates)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules or structural error types."),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Report only findings on rows added or changed since this git ref "
+            "(every check still runs on the whole package).",
+        ),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            metavar="FILE",
+            help="Also append the Markdown report to FILE (in GitHub Actions: "
+            "$GITHUB_STEP_SUMMARY), from the same run.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            help="Findings listed per file and rule (text), in all (markdown, json), or per "
+            "severity (github); 0 lists all. Whatever is left out is counted.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a data package (default: ./datapackage.json)."""
-    result = check_with_frictionless(package)
-    for line in result.lines:
-        typer.echo(line)
-    raise typer.Exit(result.exit_code)
+    """Validate a data package (default: ./datapackage.json).
+
+    Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
+    err = Console(stderr=True)
+    show_progress = err.is_terminal and fmt is not Format.json
+    status = err.status("validating…") if show_progress else nullcontext()
+    try:
+        with status as spinner:
+            report = validate_package(
+                package,
+                select=_names(select),
+                ignore=_names(ignore),
+                strict=strict,
+                changed_since=changed_since,
+                progress=(lambda m: spinner.update(m)) if spinner is not None else None,
+            )
+    except (UnknownRuleError, SourceError) as error:
+        raise _fail(str(error)) from None
+    options: dict[str, object] = {"color": fmt is Format.text and sys.stdout.isatty()}
+    if limit is not None:
+        options["limit"] = None if limit == 0 else limit
+    sys.stdout.write(render(report, fmt.value, **options))
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as fh:
+            fh.write(render(report, "markdown"))
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[
+        CatalogueFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CatalogueFormat.text,
+) -> None:
+    """List the rule catalogue: id, severity and what each rule checks."""
+    if fmt is CatalogueFormat.markdown:
+        sys.stdout.write(rules_markdown())
+    elif fmt is CatalogueFormat.json:
+        sys.stdout.write(json.dumps(catalogue(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for entry in catalogue():
+            typer.echo(f"{entry['id']:<22} {entry['severity']:<8} {entry['summary']}")
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class BumpLevel(StrEnum):
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="A package directory, datapackage.json, release zip or git ref.")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="A package directory, datapackage.json, release zip or git ref.")
+    ],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        BumpLevel | None,
+        typer.Option("--fail-on", help="Exit 1 when the required bump is at least this."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", help="Rows listed per resource and kind (text, markdown); 0 lists all."
+        ),
+    ] = None,
+) -> None:
+    """What changed from OLD to NEW (schema and data) and the version bump it needs.
+
+    Exit status: 0, or 1 with --fail-on when the bump is that large; 2 unreadable input."""
+    from casualty_schema.diff import Bump, diff_packages
+    from casualty_schema.package_source import SourceError
+    from casualty_schema.render.diff import DEFAULT_LIMIT, render_diff
+
+    try:
+        result = diff_packages(old, new)
+    except SourceError as error:
+        raise _fail(str(error)) from None
+    shown = DEFAULT_LIMIT if limit is None else (None if limit == 0 else limit)
+    sys.stdout.write(render_diff(result, fmt.value, limit=shown))
+    failed = fail_on is not None and result.required_bump >= Bump.parse(fail_on.value)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def release(
+    package: Annotated[
+        Path, typer.Argument(help="The package: its directory or its datapackage.json.")
+    ] = Path("."),
+    bump: Annotated[
+        BumpLevel | None, typer.Option("--bump", help="Bump the baseline's version.")
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Release this version (X.Y.Z).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where the archive goes (default: dist/ beside the package)."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="Compare with this (default: the newest v* tag)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and build, but change nothing.")
+    ] = False,
+    tag: Annotated[
+        bool, typer.Option("--tag", help="Commit the release and tag it v<version>.")
+    ] = False,
+) -> None:
+    """Validate, diff against the baseline, check the bump, and write the release.
+
+    Exit status: 0 released, 1 refused (invalid data, a too-small bump, an existing
+    version), 2 unusable input or usage error."""
+    from casualty_schema.release import ReleaseError, ReleaseRefused, make_release
+    from casualty_schema.render.diff import MEANING
+
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        result = make_release(
+            package,
+            bump=bump.value if bump is not None else None,
+            version=version,
+            out=out,
+            baseline=baseline,
+            dry_run=dry_run,
+            tag=tag,
+        )
+    except ReleaseRefused as refusal:
+        err.print("release refused:", markup=False)
+        for reason in refusal.reasons:
+            err.print(f"  {reason}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except (ReleaseError, OSError) as error:
+        raise _fail(str(error)) from None
+    since = (
+        f"from {result.previous} ({result.baseline}): a {result.bump.label} release"
+        if result.baseline
+        else "first release"
+    )
+    verb = "would release" if result.dry_run else "released"
+    lines = [
+        f"{verb} {result.name} {result.version}, {since}",
+        f"required bump: {result.required_bump.label} — {MEANING[result.required_bump]}",
+        f"created: {result.created}",
+        f"archive: {result.archive} ({len(result.entries)} entries)",
+        f"sha256:  {result.sha256}",
+    ]
+    if result.tag:
+        lines.append(f"tag:     {result.tag}")
+    if result.dry_run:
+        lines += ["", "the CHANGELOG section it would write:", "", result.section.rstrip()]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+class SchemaFormat(StrEnum):
+    table_schema = "table-schema"
+    json_schema = "json-schema"
+
+
+schema_app = typer.Typer(help="The canonical schema, for consumers outside Python.")
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("export")
+def schema_export(
+    resource: Annotated[
+        str | None, typer.Argument(help="One resource (default: all, keyed by name).")
+    ] = None,
+    fmt: Annotated[
+        SchemaFormat, typer.Option("--format", "-f", help="Table Schema or JSON Schema.")
+    ] = SchemaFormat.table_schema,
+) -> None:
+    """Write the canonical schema of the installed version as JSON on standard output."""
+    try:
+        exported = export_schemas(resource, fmt.value)
+    except KeyError as error:
+        raise _fail(str(error.args[0])) from None
+    sys.stdout.write(json.dumps(exported, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the package.")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="The package name (default: the directory's).")
+    ] = None,
+) -> None:
+    """Create an empty, valid package on the current schema version, for a new project."""
+    try:
+        path = init_package(directory, name)
+    except InitError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"created {path}: validate it with 'casualty-schema validate {path.parent}'")
 
 
 def main() -> None:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import casualty_schema
+from casualty_schema import validate
 from casualty_schema.cli import app
+from tests.builder import PackageCopy
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
-def copy_package(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
+@pytest.fixture
+def broken(tmp_path: Path) -> PackageCopy:
+    """The bundled package with the 2019 strike total's quote stripped of its figure."""
+    pkg = PackageCopy(tmp_path)
+    pkg.set("claims", "oir-2019-05-31-airstrikes-34502", quote="وأشار التحالف الدولي في بيان")
+    return pkg
 
 
 def test_version() -> None:
@@ -29,15 +34,94 @@ def test_version() -> None:
 def test_validate_bundled_package_exits_0() -> None:
     result = runner.invoke(app, ["validate", str(ROOT / "datapackage.json")])
     assert result.exit_code == 0, result.output
-    assert "valid" in result.output
+    assert "valid — 0 errors, 0 warnings" in result.output
+    assert "rows in 6 resources" in result.output
 
 
 def test_validate_accepts_a_directory(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(copy_package(tmp_path))])
+    result = runner.invoke(app, ["validate", str(PackageCopy(tmp_path).root)])
     assert result.exit_code == 0, result.output
+
+
+def test_validate_broken_copy_names_file_row_field_rule(broken: PackageCopy) -> None:
+    result = runner.invoke(app, ["validate", str(broken.root)])
+    assert result.exit_code == 1
+    row = broken.row_number("claims", "oir-2019-05-31-airstrikes-34502")
+    assert "data/claims.csv" in result.output
+    assert "quote.value" in result.output
+    assert f"\n{row} " in result.output or f" {row} " in result.output
+    assert "value_text" in result.output
+    assert "invalid" in result.output
+
+
+def test_json_output_equals_the_library_report(broken: PackageCopy) -> None:
+    result = runner.invoke(app, ["validate", str(broken.root), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output) == validate(broken.root).to_dict()
+
+
+def test_github_output(broken: PackageCopy) -> None:
+    result = runner.invoke(app, ["validate", str(broken.root), "--format", "github"])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if x.startswith("::error"))
+    row = broken.row_number("claims", "oir-2019-05-31-airstrikes-34502")
+    assert f"line={row}," in line
+    assert "title=quote.value::" in line
+    assert "data/claims.csv" in line
+
+
+def test_markdown_output(broken: PackageCopy) -> None:
+    result = runner.invoke(app, ["validate", str(broken.root), "--format", "markdown"])
+    assert result.exit_code == 1
+    assert "| `quote.value` | 1 | 0 |" in result.output
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path) -> None:
+    pkg = PackageCopy(tmp_path)
+    pkg.set("metrics", "reports-open", keywords="xyz")  # quote.keywords warnings only
+    assert runner.invoke(app, ["validate", str(pkg.root)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(pkg.root), "--strict"]).exit_code == 1
+
+
+def test_select_and_ignore(broken: PackageCopy) -> None:
+    ignored = runner.invoke(app, ["validate", str(broken.root), "--ignore", "quote.value"])
+    assert ignored.exit_code == 0, ignored.output
+    selected = runner.invoke(app, ["validate", str(broken.root), "--select", "dates,refs"])
+    assert selected.exit_code == 0
+    family = runner.invoke(app, ["validate", str(broken.root), "--select", "quote"])
+    assert family.exit_code == 1
+
+
+def test_unknown_rule_is_a_usage_error(broken: PackageCopy) -> None:
+    result = runner.invoke(app, ["validate", str(broken.root), "--select", "dates.nope"])
+    assert result.exit_code == 2
+    assert "unknown rule 'dates.nope'" in result.output
 
 
 def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "nope.json" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_broken_descriptor_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "package-error" in result.output
+    assert "not valid JSON" in result.output
+
+
+def test_rules_lists_the_registry() -> None:
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.splitlines()]
+    assert listed == list(casualty_schema.RULES)
+
+
+def test_rules_json() -> None:
+    result = runner.invoke(app, ["rules", "--format", "json"])
+    entries = json.loads(result.output)
+    assert [e["id"] for e in entries] == list(casualty_schema.RULES)
+    assert all(e["rationale"] for e in entries)

@@ -1,0 +1,147 @@
+"""Conformance of a downstream package to the canonical schema, checked before any row is read.
+
+A downstream data package (another conflict, another monitor) keeps its own claims on this
+schema and states which version it follows in its descriptor::
+
+    "casualtySchema": ">=0.1,<0.2"
+
+(a PEP 440 version range). Its resources must match the canonical schema of that version:
+the same resource and field names, in the same order, with the same types, formats and
+codes, and constraints the same or stricter (a higher minimum, fewer enum codes, a field
+made required); extra fields only where the canonical ``fieldsMatch`` allows them; extra
+resources are allowed. Each mismatch is a ``conformance-error`` finding naming the resource
+and field. The canonical schema is the installed one: a package whose range excludes it gets
+a ``schema-version`` error (install a matching casualty-schema), one that states no range a
+``schema-version`` warning, and is checked against the installed schema.
+
+The canonical package itself (``name`` casualty-claims) is not checked against itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from casualty_schema.bundled import bundled_package, bundled_version
+from casualty_schema.descriptor import PackageSpec, load_package
+from casualty_schema.diff import Change, compare_resources
+from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+
+PROPERTY = "casualtySchema"
+
+# Changes from the canonical schema to a downstream one that keep it conforming: stricter,
+# or descriptive only. Every other kind (see casualty_schema.diff) breaks conformance.
+CONFORMING = frozenset(
+    {
+        "constraint-tightened",
+        "enum-codes-removed",
+        "enum-reordered",
+        "field-metadata",
+        "resource-metadata",
+        "resource-moved",
+        "resource-added",
+        "unique-keys-tightened",
+        "fields-match-tightened",
+        "foreign-key-added",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def canonical_package() -> PackageSpec:
+    """The canonical schema: the bundled package of the installed version."""
+    return load_package(bundled_package())
+
+
+def is_canonical(spec: PackageSpec, canonical: PackageSpec) -> bool:
+    return spec.name == canonical.name
+
+
+def check_conformance(
+    spec: PackageSpec,
+    canonical: PackageSpec | None = None,
+    installed: str | None = None,
+) -> pl.DataFrame:
+    """Findings (``schema-version``, ``conformance-error``) of ``spec`` against the
+    canonical schema (default: the bundled package of the installed version)."""
+    canonical = canonical or canonical_package()
+    installed = installed or bundled_version()
+    if is_canonical(spec, canonical):
+        return findings_frame([])
+    path = spec.descriptor_path.name
+    stated = spec.descriptor.get(PROPERTY)
+    version_error = STRUCTURAL_ERRORS["schema-version"]
+    rows: list[dict[str, Any]] = []
+    if stated is None:
+        rows.append(
+            {
+                "rule": version_error.type,
+                "severity": "warning",
+                "path": path,
+                "field": PROPERTY,
+                "message": f"the package states no {PROPERTY} version range: checked against "
+                f'the installed schema {installed}; add "{PROPERTY}": "~={installed}" to '
+                "its datapackage.json to pin it",
+            }
+        )
+    else:
+        try:
+            wanted = SpecifierSet(str(stated))
+        except InvalidSpecifier:
+            return findings_frame(
+                [
+                    {
+                        "rule": version_error.type,
+                        "severity": "error",
+                        "path": path,
+                        "field": PROPERTY,
+                        "value": str(stated),
+                        "message": f"{PROPERTY} {stated!r} is not a version range "
+                        "(write it as in pip: '~=0.1.0' or '>=0.1,<0.2')",
+                    }
+                ]
+            )
+        if not wanted.contains(Version(installed), prereleases=True):
+            return findings_frame(
+                [
+                    {
+                        "rule": version_error.type,
+                        "severity": "error",
+                        "path": path,
+                        "field": PROPERTY,
+                        "value": str(stated),
+                        "message": f"the package follows casualty-schema {stated}, but "
+                        f"{installed} is installed: install a matching version "
+                        f"(pip install 'casualty-schema{stated}')",
+                    }
+                ]
+            )
+    for change in compare_resources(canonical, spec):
+        if change.kind in CONFORMING or _extra_resource_field(change, canonical):
+            continue
+        rows.append(_finding(change, spec, path))
+    return findings_frame(rows)
+
+
+def _extra_resource_field(change: Change, canonical: PackageSpec) -> bool:
+    """Changes inside a resource the canonical schema does not have are the package's own."""
+    return change.resource is not None and change.resource not in canonical.resources
+
+
+def _finding(change: Change, spec: PackageSpec, path: str) -> dict[str, Any]:
+    resource = spec.resources.get(change.resource or "")
+    return {
+        "rule": STRUCTURAL_ERRORS["conformance-error"].type,
+        "severity": "error",
+        "resource": change.resource,
+        "path": resource.path if resource else path,
+        "field": change.field,
+        "value": None if change.after is None else str(change.after),
+        "message": STRUCTURAL_ERRORS["conformance-error"].message(
+            summary=change.summary, reason=change.reason
+        ),
+    }

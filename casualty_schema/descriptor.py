@@ -1,0 +1,287 @@
+"""Stage 1 of the pipeline: the descriptor.
+
+Reads ``datapackage.json``, checks it against the Data Package profile through frictionless,
+and turns it into a :class:`PackageSpec`: plain, typed views of each resource's Table Schema
+that every later stage derives from. Nothing about fields is typed anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import polars as pl
+
+from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+
+
+class DescriptorError(Exception):
+    """The descriptor cannot be used; ``findings`` say why (rule ``package-error``)."""
+
+    def __init__(self, path: Path, notes: Sequence[str]) -> None:
+        self.path = path
+        self.notes = list(notes)
+        super().__init__(f"{path}: " + "; ".join(self.notes))
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        error = STRUCTURAL_ERRORS["package-error"]
+        return findings_frame(
+            [
+                {
+                    "rule": error.type,
+                    "severity": "error",
+                    "path": self.path.name,
+                    "message": error.message(note=note),
+                }
+                for note in self.notes
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a Table Schema, as declared."""
+
+    name: str
+    type: str
+    format: str
+    constraints: Mapping[str, Any]
+    descriptor: Mapping[str, Any]
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required", False))
+
+    @property
+    def unique(self) -> bool:
+        return bool(self.constraints.get("unique", False))
+
+    @property
+    def delimiter(self) -> str:
+        return str(self.descriptor.get("delimiter", ","))
+
+    @property
+    def item_type(self) -> str:
+        return str(self.descriptor.get("itemType", "string"))
+
+    @property
+    def true_values(self) -> list[str]:
+        return list(self.descriptor.get("trueValues", ["true", "True", "TRUE", "1"]))
+
+    @property
+    def false_values(self) -> list[str]:
+        return list(self.descriptor.get("falseValues", ["false", "False", "FALSE", "0"]))
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str  # the referenced resource (the resource itself for a self-reference)
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    path: str  # as declared, relative to the package root
+    encoding: str
+    fields: tuple[FieldSpec, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    missing_values: tuple[str, ...]
+    fields_match: str
+    descriptor: Mapping[str, Any]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"resource {self.name} has no field {name}")
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    root: Path  # the directory holding datapackage.json
+    descriptor_path: Path
+    descriptor: Mapping[str, Any]
+    resources: Mapping[str, ResourceSpec] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor.get("name", ""))
+
+    @property
+    def version(self) -> str | None:
+        version = self.descriptor.get("version")
+        return str(version) if version is not None else None
+
+    @property
+    def temporal(self) -> tuple[str | None, str | None]:
+        temporal = self.descriptor.get("temporal") or {}
+        if not isinstance(temporal, Mapping):
+            return None, None
+        start, end = temporal.get("start"), temporal.get("end")
+        return (str(start) if start else None, str(end) if end else None)
+
+
+def descriptor_path(package: Path) -> Path:
+    """``package`` may be a datapackage.json or the directory holding one."""
+    return package / "datapackage.json" if package.is_dir() else package
+
+
+def load_package(package: Path) -> PackageSpec:
+    """Read and check the descriptor; raise :class:`DescriptorError` when it is unusable."""
+    path = descriptor_path(package)
+    if not path.is_file():
+        raise DescriptorError(path, [f"{path} does not exist"])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(
+            path, [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]
+        ) from None
+    except OSError as exc:
+        raise DescriptorError(path, [f"cannot be read: {exc.strerror}"]) from None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DescriptorError(
+            path, [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
+        ) from None
+    if not isinstance(descriptor, dict):
+        raise DescriptorError(path, [f"must be a JSON object, not {type(descriptor).__name__}"])
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise DescriptorError(path, ["it has no resources: 'resources' must be a non-empty list"])
+    _check_profile(path, descriptor)
+    specs = {}
+    for resource in resources:
+        spec = _resource_spec(resource)
+        specs[spec.name] = spec
+    _check_schemas(path, specs)
+    return PackageSpec(
+        root=path.parent, descriptor_path=path, descriptor=descriptor, resources=specs
+    )
+
+
+def _check_profile(path: Path, descriptor: dict[str, Any]) -> None:
+    """The Data Package and Table Schema profiles, through frictionless (no data is read)."""
+    try:
+        report = frictionless.Package.validate_descriptor(descriptor)
+    except Exception as exc:  # frictionless raises on some malformed descriptors
+        raise DescriptorError(path, [f"frictionless cannot read it: {exc}"]) from None
+    if not report.valid:
+        raise DescriptorError(path, [f"{e.type}: {e.note}" for e in report.errors])
+
+
+def _resource_spec(resource: Mapping[str, Any]) -> ResourceSpec:
+    schema = resource.get("schema") or {}
+    name = str(resource["name"])
+    fields = tuple(
+        FieldSpec(
+            name=str(f["name"]),
+            type=str(f.get("type", "string")),
+            format=str(f.get("format", "default")),
+            constraints=dict(f.get("constraints") or {}),
+            descriptor=dict(f),
+        )
+        for f in schema.get("fields", [])
+    )
+    primary_key = schema.get("primaryKey") or []
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    foreign_keys = []
+    for fk in schema.get("foreignKeys") or []:
+        fk_fields = fk["fields"]
+        ref = fk["reference"]
+        ref_fields = ref["fields"]
+        foreign_keys.append(
+            ForeignKey(
+                fields=tuple([fk_fields] if isinstance(fk_fields, str) else fk_fields),
+                resource=str(ref.get("resource") or name),
+                reference_fields=tuple([ref_fields] if isinstance(ref_fields, str) else ref_fields),
+            )
+        )
+    return ResourceSpec(
+        name=name,
+        path=str(resource.get("path", "")),
+        encoding=str(resource.get("encoding", "utf-8")),
+        fields=fields,
+        primary_key=tuple(primary_key),
+        foreign_keys=tuple(foreign_keys),
+        missing_values=tuple(schema.get("missingValues", [""])),
+        fields_match=str(schema.get("fieldsMatch", "exact")),
+        descriptor=resource,
+    )
+
+
+def _check_schemas(path: Path, specs: Mapping[str, ResourceSpec]) -> None:
+    """What the profile lets through but no reader could honour."""
+    notes = []
+    for spec in specs.values():
+        names = spec.field_names
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            notes.append(f"resource {spec.name}: duplicate field names {duplicated}")
+        for key in spec.primary_key:
+            if key not in names:
+                notes.append(f"resource {spec.name}: primary key field {key!r} is not a field")
+        for fk in spec.foreign_keys:
+            for f in fk.fields:
+                if f not in names:
+                    notes.append(f"resource {spec.name}: foreign key field {f!r} is not a field")
+            target = specs.get(fk.resource)
+            if target is None:
+                notes.append(
+                    f"resource {spec.name}: foreign key refers to unknown resource {fk.resource!r}"
+                )
+            else:
+                for f in fk.reference_fields:
+                    if f not in target.field_names:
+                        notes.append(
+                            f"resource {spec.name}: foreign key refers to "
+                            f"{fk.resource}.{f}, which is not a field"
+                        )
+            if len(fk.fields) != len(fk.reference_fields):
+                notes.append(f"resource {spec.name}: foreign key field counts differ")
+        for fs in spec.fields:
+            c = fs.constraints
+            low, high = c.get("minimum"), c.get("maximum")
+            if low is not None and high is not None and _num(low) > _num(high):
+                notes.append(
+                    f"resource {spec.name}: field {fs.name}: minimum {low} > maximum {high}"
+                )
+            low, high = c.get("minLength"), c.get("maxLength")
+            if low is not None and high is not None and _num(low) > _num(high):
+                notes.append(
+                    f"resource {spec.name}: field {fs.name}: minLength {low} > maxLength {high}"
+                )
+            if "enum" in c and isinstance(c["enum"], list) and not c["enum"]:
+                notes.append(f"resource {spec.name}: field {fs.name}: enum is empty")
+            if "pattern" in c:
+                import re
+
+                try:
+                    re.compile(str(c["pattern"]))
+                except re.error as exc:
+                    notes.append(
+                        f"resource {spec.name}: field {fs.name}: pattern does not compile: {exc}"
+                    )
+    if notes:
+        raise DescriptorError(path, notes)
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")

@@ -1,0 +1,120 @@
+"""Stage 3 of the pipeline: typed frames with the derived columns the rules need.
+
+Built from the rows that passed the structural stage. Derived, never stored:
+
+- on ``claims``: the earliest and latest day of ``claim_date``, ``period_start`` and
+  ``period_end`` (``<field>_earliest``, ``<field>_latest``); the bounds ``lower``,
+  ``upper`` (null = open) and ``upper_rounded``; the metric's ``metric_kind`` and
+  ``metric_additive``; the source's ``published_earliest`` / ``published_latest``;
+- on ``sources``: ``published_earliest`` / ``published_latest``;
+- ``place_closure``: (``place_id``, ``ancestor_id``) for every place and each place that
+  contains it, itself included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from casualty_schema import bounds, partial_date
+from casualty_schema.descriptor import PackageSpec
+
+CLAIM_DATES = ("claim_date", "period_start", "period_end")
+
+
+def _date_columns(name: str) -> list[pl.Expr]:
+    text = pl.col(name)
+    return [
+        partial_date.earliest(text).alias(f"{name}_earliest"),
+        partial_date.latest(text).alias(f"{name}_latest"),
+    ]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The typed frames of one package, by resource name."""
+
+    package: PackageSpec
+    tables: dict[str, pl.DataFrame]
+    today: date = field(default_factory=date.today)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, name: str, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """A frame computed once per run and shared by the rules that need it."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        result: pl.DataFrame = self._memo[name]
+        return result
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.tables for name in names)
+
+    @cached_property
+    def sources(self) -> pl.DataFrame:
+        return self.tables["sources"].with_columns(
+            partial_date.earliest(pl.col("published_date")).alias("published_earliest"),
+            partial_date.latest(pl.col("published_date")).alias("published_latest"),
+        )
+
+    @cached_property
+    def metrics(self) -> pl.DataFrame:
+        return self.tables["metrics"]
+
+    @cached_property
+    def places(self) -> pl.DataFrame:
+        return self.tables["places"]
+
+    @cached_property
+    def actors(self) -> pl.DataFrame:
+        return self.tables["actors"]
+
+    @cached_property
+    def relations(self) -> pl.DataFrame:
+        return self.tables["relations"]
+
+    @cached_property
+    def claims(self) -> pl.DataFrame:
+        q, v, m = pl.col("qualifier"), pl.col("value"), pl.col("value_max")
+        claims = self.tables["claims"].with_columns(
+            *[c for name in CLAIM_DATES for c in _date_columns(name)],
+            bounds.lower(q, v, m).alias("lower"),
+            bounds.upper(q, v, m).alias("upper"),
+            bounds.rounded_upper(q, v, m).alias("upper_rounded"),
+        )
+        if "metrics" in self.tables:
+            metrics = self.metrics.select(
+                pl.col("metric_id").alias("metric"),
+                pl.col("kind").alias("metric_kind"),
+                pl.col("additive").alias("metric_additive"),
+            )
+            claims = claims.join(metrics, on="metric", how="left")
+        if "sources" in self.tables:
+            sources = self.sources.select(
+                "source_id", "published_date", "published_earliest", "published_latest"
+            )
+            claims = claims.join(sources, on="source_id", how="left")
+        return claims
+
+    @cached_property
+    def place_closure(self) -> pl.DataFrame:
+        """Every (place, container) pair, the place itself included; stops at cycles."""
+        edges = self.places.select("place_id", pl.col("parent_id").alias("ancestor_id")).filter(
+            pl.col("ancestor_id").is_not_null()
+        )
+        closure = self.places.select("place_id", pl.col("place_id").alias("ancestor_id"))
+        frontier = edges
+        for _ in range(len(self.places)):  # a tree is never deeper than its size
+            if frontier.is_empty():
+                break
+            closure = pl.concat([closure, frontier]).unique()
+            step = frontier.join(
+                edges.rename({"place_id": "ancestor_id", "ancestor_id": "next_id"}),
+                on="ancestor_id",
+            ).select("place_id", pl.col("next_id").alias("ancestor_id"))
+            frontier = step.join(closure, on=["place_id", "ancestor_id"], how="anti")
+        return closure

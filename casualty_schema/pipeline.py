@@ -1,0 +1,98 @@
+"""The validation pipeline: read the descriptor → check structure → check rules → report.
+
+Each stage is a module with one job: :mod:`casualty_schema.descriptor`,
+:mod:`casualty_schema.structure` (reading and Table Schema checks, in polars),
+:mod:`casualty_schema.frames` (typed frames and derived columns),
+:mod:`casualty_schema.rules` (the consistency rules) and :mod:`casualty_schema.report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from casualty_schema.changed import changed_keys, only_changed
+from casualty_schema.conformance import check_conformance
+from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.findings import STRUCTURAL_ERRORS, conform
+from casualty_schema.frames import Frames
+from casualty_schema.report import Report
+from casualty_schema.rules import RULES
+from casualty_schema.structure import Structure, check_structure
+
+Progress = Callable[[str], None]
+
+
+class UnknownRuleError(ValueError):
+    """--select or --ignore named something that is neither a rule nor a family of rules."""
+
+
+def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    return any(rule_id == p or rule_id.startswith(p + ".") for p in patterns)
+
+
+def resolve_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[str]:
+    """The rule ids to run: all, or those ``select`` names (ids or families such as
+    ``dates``), less those ``ignore`` names. Unknown names raise UnknownRuleError."""
+    select, ignore = list(select), list(ignore)
+    known = set(RULES) | set(STRUCTURAL_ERRORS)
+    for name in [*select, *ignore]:
+        if name not in known and not any(r.startswith(name + ".") for r in RULES):
+            raise UnknownRuleError(
+                f"unknown rule {name!r}: see 'casualty-schema rules' for the rule ids"
+            )
+    chosen = [r for r in RULES if not select or _matches(r, select)]
+    return [r for r in chosen if not _matches(r, ignore)]
+
+
+def run(
+    package: Path,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    strict: bool = False,
+    today: date | None = None,
+    changed_since: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Report, PackageSpec | None, Structure | None]:
+    """The whole pipeline; the package spec and structure are returned for load()."""
+    say = progress or (lambda _message: None)
+    ignore = list(ignore)
+    rule_ids = resolve_rules(select, ignore)
+    say("reading the descriptor")
+    try:
+        spec = load_package(package)
+    except DescriptorError as error:
+        return (
+            Report(str(error.path), error.findings, strict=strict, usable=False),
+            None,
+            None,
+        )
+    say("checking conformance to the canonical schema")
+    conformance = check_conformance(spec)
+    say("checking structure")
+    structure = check_structure(spec)
+    frames = Frames(spec, structure.frames, today or date.today())
+    parts = [conformance, conform(structure.findings)]
+    for rule_id in rule_ids:
+        say(f"checking {rule_id}")
+        parts.append(RULES[rule_id].run(frames))
+    findings = pl.concat(parts)
+    if changed_since is not None:
+        say(f"keeping findings on rows changed since {changed_since}")
+        findings = only_changed(findings, changed_keys(spec, changed_since))
+    ignored = [r for r in [*RULES, *STRUCTURAL_ERRORS] if _matches(r, ignore)]
+    if ignored:
+        findings = findings.filter(~pl.col("rule").is_in(ignored))
+    report = Report(
+        str(spec.descriptor_path),
+        findings,
+        rows=dict(structure.rows),
+        rules=tuple(rule_ids),
+        strict=strict,
+        version=spec.version,
+    )
+    return report, spec, structure

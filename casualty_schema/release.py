@@ -1,0 +1,795 @@
+"""Cutting a release of the package: :func:`make_release`.
+
+1. **Validate** the package; any error refuses the release (:class:`ReleaseRefused`).
+2. **Diff** against the baseline (default: the newest ``v*`` tag; none is a first release)
+   and refuse a version bump smaller than the changes need, naming the changes.
+3. **Stage** the new ``datapackage.json`` (``version``, ``created``, and each resource's
+   ``bytes`` and ``hash``), the new ``CHANGELOG.md`` (the "Unreleased" notes moved under the
+   version, after a generated summary of the changes), the archive
+   ``<name>-<version>.zip`` (byte-for-byte reproducible) and ``SHA256SUMS``.
+4. **Publish**: move everything into place with :func:`os.replace`; with ``tag``, commit
+   ``datapackage.json`` and ``CHANGELOG.md`` and create the annotated tag ``v<version>``.
+
+Every step is a module-level function, called in that order, so that a test can inject a
+fault at each one. Nothing outside the staging directories changes before step 4, and step 4
+undoes what it did when anything fails (or is interrupted) before it ends: a refused, failed
+or interrupted release leaves the working tree, ``DIR`` and the repository as they were. An
+existing version is never overwritten.
+
+Time comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set:
+``created``, the CHANGELOG date and the archive's timestamps. Without it, ``created`` and
+the date are the current time and every archive entry is dated 1980-01-01 00:00:00, the
+earliest time a zip entry can hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from casualty_schema.api import validate
+from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.diff import Bump, Change, Diff, diff_specs
+from casualty_schema.export import EXPORT_FORMATS, dumps, export_filename, export_schema
+from casualty_schema.package_source import SourceError, git, open_package, repo_root
+from casualty_schema.render.diff import changelog as changelog_summary
+from casualty_schema.report import Report
+
+DEFAULT_OUT = "dist"
+SUMS = "SHA256SUMS"
+CHANGELOG = "CHANGELOG.md"
+DESCRIPTOR = "datapackage.json"
+README = "README.md"
+LICENCES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING")
+SCHEMA_DIR = "schema"  # in the archive: schema/<resource>.tableschema.json, .schema.json
+DATA_DIR = "data"
+ZIP_FLOOR = 315532800  # 1980-01-01T00:00:00Z
+ZIP_MODE = 0o100644  # a regular file, rw-r--r--
+SHOWN_FINDINGS = 20
+
+_VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+
+class ReleaseError(Exception):
+    """The release cannot start: bad arguments or unreadable input (the CLI exits 2)."""
+
+
+class ReleaseRefused(Exception):
+    """The release was refused; ``reasons`` say why, one line each (the CLI exits 1)."""
+
+    def __init__(
+        self, reasons: list[str], *, report: Report | None = None, diff: Diff | None = None
+    ) -> None:
+        self.reasons = list(reasons)
+        self.report = report
+        self.diff = diff
+        super().__init__("\n".join(self.reasons))
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        match = _VERSION.fullmatch(text.strip())
+        if match is None:
+            raise ValueError(f"{text!r} is not a version MAJOR.MINOR.PATCH (such as 1.2.0)")
+        return cls(*(int(g) for g in match.groups()))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    def bumped(self, bump: Bump) -> Version:
+        if bump is Bump.MAJOR:
+            return Version(self.major + 1, 0, 0)
+        if bump is Bump.MINOR:
+            return Version(self.major, self.minor + 1, 0)
+        if bump is Bump.PATCH:
+            return Version(self.major, self.minor, self.patch + 1)
+        return self
+
+    def bump_to(self, new: Version) -> Bump:
+        """Which bump ``self`` → ``new`` is (``new`` is greater)."""
+        if new.major != self.major:
+            return Bump.MAJOR
+        if new.minor != self.minor:
+            return Bump.MINOR
+        return Bump.PATCH if new.patch != self.patch else Bump.NONE
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    name: str
+    version: str
+    previous: str | None  # the baseline's version; None for a first release
+    baseline: str | None  # the baseline as given or found (a tag); None for a first release
+    bump: Bump  # the bump taken from the baseline's version
+    diff: Diff
+    created: str
+    archive: Path  # DIR/<name>-<version>.zip (not written on a dry run)
+    sha256: str  # of the archive
+    sums: Path  # DIR/SHA256SUMS
+    entries: tuple[str, ...]  # the archive's entries, in order
+    section: str  # the new CHANGELOG section
+    dry_run: bool
+    tag: str | None = None  # the tag created
+
+    @property
+    def required_bump(self) -> Bump:
+        return self.diff.required_bump
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "previous": self.previous,
+            "baseline": self.baseline,
+            "bump": self.bump.label,
+            "required_bump": self.required_bump.label,
+            "created": self.created,
+            "archive": str(self.archive),
+            "sha256": self.sha256,
+            "sums": str(self.sums),
+            "entries": list(self.entries),
+            "changelog": self.section,
+            "dry_run": self.dry_run,
+            "tag": self.tag,
+            "diff": self.diff.to_dict(),
+        }
+
+
+@dataclass
+class Stage:
+    """Where a release is put together before it is moved into place."""
+
+    root: Path  # the package directory
+    out: Path  # DIR
+    package_stage: Path  # a temporary directory in ``root``
+    out_stage: Path  # a temporary directory beside DIR (on its file system)
+    files: dict[str, bytes] = field(default_factory=dict)  # the archive's content, by entry
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def check_valid(root: Path) -> Report:
+    """Step 1: validate; refuse on any error."""
+    report = validate(root / DESCRIPTOR)
+    if not report.valid:
+        reasons = [
+            f"the package is not valid ({report.errors} errors, {report.warnings} warnings): "
+            "fix these before releasing"
+        ]
+        for f in report.iter_findings(SHOWN_FINDINGS):
+            where = ":".join(str(p) for p in (f.path, f.row) if p is not None)
+            reasons.append(f"  {where} [{f.rule}] {f.field or ''} {f.message}".rstrip())
+        if report.findings_frame.height > SHOWN_FINDINGS:
+            reasons.append(f"  … and {report.findings_frame.height - SHOWN_FINDINGS} more")
+        raise ReleaseRefused(reasons, report=report)
+    return report
+
+
+def find_baseline(root: Path, baseline: str | None) -> str | None:
+    """Step 2a: the baseline as given, else the newest ``vX.Y.Z`` tag, else None."""
+    if baseline is not None:
+        return baseline
+    if repo_root(root) is None:
+        return None
+    try:
+        tags = git(root, "tag", "--list", "v*").decode().split()
+    except SourceError as error:
+        raise ReleaseError(str(error)) from None
+    versions = [(Version.parse(t[1:]), t) for t in tags if _VERSION.fullmatch(t[1:])]
+    return max(versions)[1] if versions else None
+
+
+def compare_with_baseline(root: Path, baseline: str | None) -> tuple[Diff, str | None]:
+    """Step 2b: the diff from the baseline (or from nothing) and the baseline's version."""
+    new = _load(root)
+    if baseline is None:
+        return diff_specs(None, new, old_label="(nothing)", new_label=str(root)), None
+    try:
+        with open_package(baseline, repo=root) as old:
+            if old.spec.version is None:
+                raise ReleaseError(f"the baseline {baseline} has no version")
+            diff = diff_specs(old.spec, new, old_label=baseline, new_label=str(root))
+            return diff, old.spec.version
+    except SourceError as error:
+        raise ReleaseError(f"baseline {error}") from None
+
+
+def choose_version(
+    diff: Diff, previous: str | None, bump: Bump | None, version: str | None
+) -> tuple[Version, Bump]:
+    """Step 2c: the new version, and the bump it takes; refuse one smaller than needed."""
+    try:
+        before = Version.parse(previous) if previous is not None else Version(0, 0, 0)
+        new = Version.parse(version) if version is not None else before.bumped(bump or Bump.NONE)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
+    if previous is None:  # a first release may take any version
+        return new, Version(0, 0, 0).bump_to(new)
+    required = diff.required_bump
+    if required is Bump.NONE:
+        raise ReleaseRefused(
+            [f"nothing to release: no schema or data changes since {diff.old.label}"], diff=diff
+        )
+    if new <= before:
+        raise ReleaseRefused(
+            [f"version {new} is not greater than the baseline's {before} ({diff.old.label})"],
+            diff=diff,
+        )
+    taken = before.bump_to(new)
+    if taken < required:
+        reasons = [
+            f"the changes since {diff.old.label} ({before}) need a {required.label} release, "
+            f"but {before} → {new} is a {taken.label} one; the changes that need more:"
+        ]
+        reasons += [f"  {c.bump.label}: {_describe(c)}" for c in diff.needing(taken)]
+        reasons.append(f"release {before.bumped(required)} (--bump {required.label}) instead")
+        raise ReleaseRefused(reasons, diff=diff)
+    return new, taken
+
+
+def check_unreleased(
+    root: Path, out: Path, name: str, version: Version, baseline: str | None = None
+) -> None:
+    """Step 2d: refuse a version that exists (its archive, sum, tag or CHANGELOG section),
+    and a "first" release of a package whose CHANGELOG records releases (an untagged one)."""
+    archive = archive_name(name, version)
+    reasons = []
+    changelog = root / CHANGELOG
+    text = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
+    released = re.findall(r"^## \[([0-9]+\.[0-9]+\.[0-9]+)\]", text, re.M)
+    if baseline is None and released and str(version) not in released:
+        reasons.append(
+            f"no v* tag to compare with, but {CHANGELOG} records releases "
+            f"({', '.join(released)}): tag the last release (git tag -a v{released[0]}) "
+            "or give --baseline"
+        )
+    if (out / archive).exists():
+        reasons.append(f"{out / archive} exists: a released version is never overwritten")
+    if any(line.endswith(f"  {archive}") for line in _read_sums(out / SUMS)):
+        reasons.append(f"{out / SUMS} already lists {archive}")
+    if repo_root(root) is not None:
+        try:
+            git(root, "rev-parse", "--quiet", "--verify", f"refs/tags/v{version}")
+            reasons.append(f"the tag v{version} exists: version {version} was released")
+        except SourceError:
+            pass
+    if str(version) in released:
+        reasons.append(f"{CHANGELOG} already has a section for {version}")
+    if reasons:
+        raise ReleaseRefused(reasons)
+
+
+def check_can_tag(root: Path, files: Mapping[str, bytes]) -> None:
+    """With ``tag``: a git work tree whose released files are all committed."""
+    if repo_root(root) is None:
+        raise ReleaseError(f"--tag: {root} is not in a git repository")
+    paths = sorted(p for p in files if (root / p).exists())
+    try:
+        dirty = git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    except SourceError as error:
+        raise ReleaseError(f"--tag: {error}") from None
+    if dirty.strip():
+        listed = ", ".join(line[3:] for line in dirty.decode().splitlines()[:5])
+        raise ReleaseRefused(
+            [f"--tag: commit these first, the tag must hold what is released: {listed}"]
+        )
+
+
+def collect_files(stage: Stage, spec: PackageSpec) -> None:
+    """Step 3a: read the package's files once: what is hashed is what is archived."""
+    root = stage.root
+    paths: set[str] = set()
+    for resource in spec.resources.values():
+        declared = resource.descriptor.get("path")
+        for p in declared if isinstance(declared, list) else [declared]:
+            if isinstance(p, str) and _local(p):
+                paths.add(_inside(root, p))
+    for source in spec.descriptor.get("sources") or []:
+        p = source.get("path") if isinstance(source, Mapping) else None
+        if isinstance(p, str) and _local(p) and (root / p).is_file():
+            paths.add(_inside(root, p))
+    data = root / DATA_DIR
+    if data.is_dir():
+        for path in data.rglob("*"):
+            relative = path.relative_to(root)
+            hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+            if path.is_file() and not hidden:
+                paths.add(_inside(root, relative.as_posix()))
+    for name in (README, *LICENCES):
+        if (root / name).is_file():
+            paths.add(name)
+    for p in sorted(paths):
+        try:
+            stage.files[p] = (root / p).read_bytes()
+        except OSError as error:
+            raise ReleaseError(f"{p}: cannot be read: {error.strerror}") from None
+
+
+def stage_descriptor(stage: Stage, spec: PackageSpec, version: Version, created: str) -> bytes:
+    """Step 3b: datapackage.json with the version, ``created``, and each resource's
+    ``bytes`` and ``hash`` (of the files as archived); its layout is kept."""
+    stats: dict[int, tuple[int, str]] = {}
+    for i, resource in enumerate(spec.descriptor.get("resources") or []):
+        p = resource.get("path") if isinstance(resource, Mapping) else None
+        if isinstance(p, str) and _local(p):
+            content = stage.files[_inside(stage.root, p)]
+            stats[i] = (len(content), "sha256:" + hashlib.sha256(content).hexdigest())
+    text = (stage.root / DESCRIPTOR).read_text(encoding="utf-8-sig")
+    updated = update_descriptor(text, str(version), created, stats).encode("utf-8")
+    (stage.package_stage / DESCRIPTOR).write_bytes(updated)
+    stage.files[DESCRIPTOR] = updated
+    return updated
+
+
+def stage_changelog(
+    stage: Stage, diff: Diff, version: Version, date: str, baseline: str | None
+) -> str:
+    """Step 3c: CHANGELOG.md with the Unreleased notes moved under the version, after the
+    generated summary; returns the new section."""
+    path = stage.root / CHANGELOG
+    if not path.is_file():
+        raise ReleaseError(f"{path} does not exist: the release notes are kept there")
+    text = path.read_text(encoding="utf-8")
+    summary = changelog_summary(diff, baseline=baseline)
+    updated, section = update_changelog(text, str(version), date, summary)
+    content = updated.encode("utf-8")
+    (stage.package_stage / CHANGELOG).write_bytes(content)
+    stage.files[CHANGELOG] = content
+    return section
+
+
+def stage_exports(stage: Stage, spec: PackageSpec) -> None:
+    """Step 3d: each resource's schema as standalone Table Schema and JSON Schema files."""
+    for resource in spec.resources.values():
+        for fmt in EXPORT_FORMATS:
+            entry = f"{SCHEMA_DIR}/{export_filename(resource, fmt)}"
+            stage.files[entry] = dumps(export_schema(resource, fmt)).encode("utf-8")
+
+
+def build_archive(stage: Stage, name: str, version: Version, epoch: int | None) -> Path:
+    """Step 3e: the reproducible zip: sorted entries, one fixed time, mode 0644, no extras."""
+    path = stage.out_stage / archive_name(name, version)
+    stamp = datetime.fromtimestamp(max(epoch or ZIP_FLOOR, ZIP_FLOOR), tz=UTC)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for entry in sorted(stage.files):
+            info = zipfile.ZipInfo(entry, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, so that the mode below is read
+            info.external_attr = ZIP_MODE << 16
+            zf.writestr(info, stage.files[entry], compresslevel=9)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def stage_sums(stage: Stage, archive: Path) -> Path:
+    """Step 3f: SHA256SUMS: the lines already in DIR, and the new archive's."""
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    lines = [line for line in _read_sums(stage.out / SUMS) if line.strip()]
+    lines.append(f"{digest}  {archive.name}")
+    path = stage.out_stage / SUMS
+    path.write_text("\n".join(sorted(lines, key=lambda s: s[66:])) + "\n", encoding="utf-8")
+    return path
+
+
+def move_into_place(src: Path, dst: Path) -> None:
+    """One atomic move (the same file system: staging is beside the destination)."""
+    os.replace(src, dst)
+
+
+def commit_release(root: Path, version: Version, name: str) -> None:
+    """With ``tag``: commit datapackage.json and CHANGELOG.md, and nothing else."""
+    git(root, "commit", "--only", "-m", f"Release {name} {version}", "--", DESCRIPTOR, CHANGELOG)
+
+
+def create_tag(root: Path, version: Version, message: str) -> str:
+    tag = f"v{version}"
+    git(root, "tag", "-a", tag, "-m", message)
+    return tag
+
+
+# --- the release ------------------------------------------------------------------------------
+
+
+def make_release(
+    package: Path | str = ".",
+    *,
+    bump: Bump | str | None = None,
+    version: str | None = None,
+    out: Path | str | None = None,
+    baseline: str | None = None,
+    dry_run: bool = False,
+    tag: bool = False,
+    source_date_epoch: int | str | None = None,
+) -> ReleaseResult:
+    """Release the package in ``package`` (a directory or its datapackage.json).
+
+    ``bump`` (major, minor, patch) or ``version`` (X.Y.Z) chooses the version; ``out`` is
+    DIR (default: ``dist/`` beside the descriptor); ``baseline`` a directory, archive or git
+    ref (default: the newest ``v*`` tag; none is a first release). ``source_date_epoch``
+    defaults to the environment's ``SOURCE_DATE_EPOCH``. Raises :class:`ReleaseRefused`
+    (invalid data, a too-small bump, an existing version) or :class:`ReleaseError`."""
+    root = _package_dir(Path(package))
+    out_dir = _absolute(Path(out) if out is not None else root / DEFAULT_OUT)
+    if (bump is None) == (version is None):
+        raise ReleaseError("give exactly one of --bump and --version")
+    try:
+        chosen_bump = Bump.parse(bump) if isinstance(bump, str) else bump
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
+    if chosen_bump is Bump.NONE:
+        raise ReleaseError("--bump must be major, minor or patch")
+    epoch = _epoch(source_date_epoch)
+    moment = datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else datetime.now(UTC)
+    created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not out_dir.parent.is_dir():
+        raise ReleaseError(f"{out_dir.parent} does not exist")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReleaseError(f"{out_dir} is not a directory")
+
+    check_valid(root)
+    spec = _load(root)
+    base = find_baseline(root, baseline)
+    diff, previous = compare_with_baseline(root, base)
+    new_version, taken = choose_version(diff, previous, chosen_bump, version)
+    check_unreleased(root, out_dir, spec.name, new_version, base)
+    with _staging(root, out_dir) as stage:
+        collect_files(stage, spec)
+        if tag:
+            check_can_tag(root, {**stage.files, DESCRIPTOR: b"", CHANGELOG: b""})
+        stage_descriptor(stage, spec, new_version, created)
+        section = stage_changelog(stage, diff, new_version, moment.strftime("%Y-%m-%d"), base)
+        stage_exports(stage, spec)
+        archive = build_archive(stage, spec.name, new_version, epoch)
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        sums = stage_sums(stage, archive)
+        entries = tuple(sorted(stage.files))
+        tag_name = None
+        if not dry_run:
+            tag_name = _publish(stage, archive, sums, spec.name, new_version, section, tag)
+    return ReleaseResult(
+        name=spec.name,
+        version=str(new_version),
+        previous=previous,
+        baseline=base,
+        bump=taken,
+        diff=diff,
+        created=created,
+        archive=out_dir / archive.name,
+        sha256=digest,
+        sums=out_dir / SUMS,
+        entries=entries,
+        section=section,
+        dry_run=dry_run,
+        tag=tag_name,
+    )
+
+
+def _publish(
+    stage: Stage,
+    archive: Path,
+    sums: Path,
+    name: str,
+    version: Version,
+    section: str,
+    tag: bool,
+) -> str | None:
+    """Step 4: move the staged files into place, then commit and tag; undo it all on any
+    failure or interruption before the end."""
+    undo: list[Callable[[], None]] = []
+    root, out = stage.root, stage.out
+    try:
+        if not out.exists():
+            out.mkdir()
+            undo.append(out.rmdir)
+        moves = [
+            (stage.package_stage / DESCRIPTOR, root / DESCRIPTOR, stage.package_stage),
+            (stage.package_stage / CHANGELOG, root / CHANGELOG, stage.package_stage),
+            (archive, out / archive.name, stage.out_stage),
+            (sums, out / SUMS, stage.out_stage),
+        ]
+        for i, (src, dst, backups) in enumerate(moves):
+            if dst.exists():
+                backup = backups / f"backup-{i}-{dst.name}"
+                shutil.copy2(dst, backup)
+                shutil.copymode(dst, src)
+                undo.append(_restore(backup, dst))
+            else:
+                undo.append(_remove(dst))
+            move_into_place(src, dst)
+        if not tag:
+            return None
+        # each undo is registered before its step: a step may fail after doing its work
+        head = git(root, "rev-parse", "HEAD").decode().strip()
+        undo.append(lambda: _undo_commit(root, head))
+        commit_release(root, version, name)
+        tag_name = f"v{version}"  # check_unreleased made sure it did not exist
+        undo.append(lambda: _git_quiet(root, "tag", "-d", tag_name))
+        return create_tag(root, version, f"{name} {version}\n\n{section}")
+    except BaseException as error:
+        for step in reversed(undo):
+            with suppress(OSError, SourceError):
+                step()
+        if isinstance(error, SourceError):  # git refused to commit or tag
+            raise ReleaseError(f"rolled back: {error}") from None
+        raise
+
+
+def _restore(backup: Path, dst: Path) -> Callable[[], None]:
+    return lambda: os.replace(backup, dst)
+
+
+def _remove(dst: Path) -> Callable[[], None]:
+    return lambda: dst.unlink(missing_ok=True)
+
+
+def _undo_commit(root: Path, head: str) -> None:
+    git(root, "update-ref", "-m", "casualty-schema: release rolled back", "HEAD", head)
+    git(root, "reset", "--quiet", head, "--", DESCRIPTOR, CHANGELOG)
+
+
+def _git_quiet(root: Path, *args: str) -> None:
+    git(root, *args)
+
+
+@contextmanager
+def _staging(root: Path, out: Path) -> Iterator[Stage]:
+    """Temporary directories beside the destinations, removed whatever happens."""
+    package_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=root))
+    try:
+        if out.parent.resolve() == root.resolve():
+            out_stage = package_stage
+        else:
+            out_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=out.parent))
+        try:
+            yield Stage(root, out, package_stage, out_stage)
+        finally:
+            if out_stage != package_stage:
+                shutil.rmtree(out_stage, ignore_errors=True)
+    finally:
+        shutil.rmtree(package_stage, ignore_errors=True)
+
+
+# --- the descriptor, the changelog, the sums --------------------------------------------------
+
+
+def archive_name(name: str, version: Version | str) -> str:
+    return f"{name}-{version}.zip"
+
+
+def update_descriptor(
+    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
+) -> str:
+    """The descriptor's text with ``version``, ``created`` and, for resource ``i`` of
+    ``stats``, ``bytes`` and ``hash`` set. Edits in place, keeping the file's layout; if
+    that fails, the descriptor is written anew (indented)."""
+    expected = json.loads(text)
+    expected["version"] = version
+    expected["created"] = created
+    for i, (size, digest) in stats.items():
+        expected["resources"][i]["bytes"] = size
+        expected["resources"][i]["hash"] = digest
+    try:
+        edited = _edit_in_place(text, version, created, stats)
+        if json.loads(edited) == expected:
+            return edited
+    except (ValueError, KeyError, IndexError):
+        pass
+    return json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass
+class _Node:
+    start: int
+    end: int
+    members: dict[str, tuple[int, _Node]] = field(default_factory=dict)  # key → (key start, value)
+    items: list[_Node] = field(default_factory=list)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _skip(text: str, i: int) -> int:
+    """The position of the first non-blank character from ``i``."""
+    while i < len(text) and text[i] in " \t\n\r":
+        i += 1
+    return i
+
+
+def _parse(text: str, i: int) -> _Node:
+    """A JSON value with the positions of its members (the descriptor's layout is kept)."""
+    i = _skip(text, i)
+    if text[i] == "{":
+        node = _Node(i, i)
+        j = _skip(text, i + 1)
+        if text[j] == "}":
+            node.end = j + 1
+            return node
+        while True:
+            key, after_key = _DECODER.raw_decode(text, j)
+            colon = _skip(text, after_key)
+            if text[colon] != ":":
+                raise ValueError("expected ':'")
+            value = _parse(text, colon + 1)
+            node.members[key] = (j, value)
+            j = _skip(text, value.end)
+            if text[j] == "}":
+                node.end = j + 1
+                return node
+            if text[j] != ",":
+                raise ValueError("expected ',' or '}'")
+            j = _skip(text, j + 1)
+    if text[i] == "[":
+        node = _Node(i, i)
+        j = _skip(text, i + 1)
+        if text[j] == "]":
+            node.end = j + 1
+            return node
+        while True:
+            item = _parse(text, j)
+            node.items.append(item)
+            j = _skip(text, item.end)
+            if text[j] == "]":
+                node.end = j + 1
+                return node
+            if text[j] != ",":
+                raise ValueError("expected ',' or ']'")
+            j += 1
+    _value, end = _DECODER.raw_decode(text, i)
+    return _Node(i, end)
+
+
+def _edit_in_place(
+    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
+) -> str:
+    top = _parse(text, 0)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+
+    def set_member(obj: _Node, key: str, value: Any, after: list[str]) -> None:
+        encoded = json.dumps(value, ensure_ascii=False)
+        if key in obj.members:
+            node = obj.members[key][1]
+            edits.append((node.start, node.end, encoded))
+            return
+        anchor = next((obj.members[a] for a in after if a in obj.members), None)
+        if anchor is None:
+            raise KeyError(key)
+        key_start, value_node = anchor
+        line_start = text.rfind("\n", 0, key_start) + 1
+        indent = text[line_start:key_start]
+        separator = f",\n{indent}" if indent.strip() == "" and line_start > 0 else ", "
+        edits.append((value_node.end, value_node.end, f'{separator}"{key}": {encoded}'))
+
+    set_member(top, "version", version, ["title", "name"])
+    set_member(top, "created", created, ["version", "title", "name"])
+    resources = top.members["resources"][1]
+    for i, (size, digest) in stats.items():
+        resource = resources.items[i]
+        set_member(resource, "bytes", size, ["encoding", "mediatype", "format", "path"])
+        anchor = ["bytes", "encoding", "mediatype", "format", "path"]
+        set_member(resource, "hash", digest, anchor)
+    # from the end, so that positions hold; of two insertions at one place the later-made
+    # goes in first, so that "bytes" ends up before "hash"
+    ordered = sorted(enumerate(edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True)
+    for _, (start, end, replacement) in ordered:
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+_UNRELEASED = re.compile(r"^## \[?Unreleased\]?[^\n]*\n?", re.M | re.I)
+_SECTION = re.compile(r"^## ", re.M)
+_LINK = re.compile(r"^\[[^\]]+\]: \S+.*$", re.M)
+
+
+def update_changelog(text: str, version: str, date: str, summary: str) -> tuple[str, str]:
+    """Keep a Changelog: the Unreleased notes move under ``## [version] - date``, after the
+    generated ``summary``; an empty Unreleased section stays on top. Returns the new text
+    and the new section."""
+    match = _UNRELEASED.search(text)
+    if match:
+        head, body_start = text[: match.start()], match.end()
+        following = _SECTION.search(text, body_start)
+        body_end = following.start() if following else len(text)
+        notes, rest = text[body_start:body_end], text[body_end:]
+    else:
+        following = _SECTION.search(text)
+        cut = following.start() if following else len(text)
+        head, notes, rest = text[:cut], "", text[cut:]
+    links = ""
+    if not rest:  # link definitions at the end of the last section stay at the end
+        found = list(_LINK.finditer(notes))
+        tail = notes[found[0].start() :] if found else ""
+        if found and all(_LINK.fullmatch(line) or not line.strip() for line in tail.splitlines()):
+            notes, links = notes[: found[0].start()], tail.strip() + "\n"
+    notes = notes.strip("\n")
+    section = f"## [{version}] - {date}\n\n{summary.strip()}\n" + (f"\n{notes}\n" if notes else "")
+    if not head.endswith("\n\n") and head:
+        head = head.rstrip("\n") + "\n\n"
+    updated = f"{head}## [Unreleased]\n\n{section}" + (f"\n{rest}" if rest else "")
+    if links:
+        updated = updated.rstrip("\n") + "\n\n" + links
+    return updated, section
+
+
+def _read_sums(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _describe(c: Change) -> str:
+    return f"{c.where}: {c.summary} ({c.reason})"
+
+
+def _package_dir(package: Path) -> Path:
+    root = package if package.is_dir() else package.parent
+    if package.is_file() and package.name != DESCRIPTOR:
+        raise ReleaseError(f"{package}: give the package directory or its {DESCRIPTOR}")
+    if not (root / DESCRIPTOR).is_file():
+        raise ReleaseError(f"{root / DESCRIPTOR} does not exist")
+    return _absolute(root)
+
+
+def _absolute(path: Path) -> Path:
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def _load(root: Path) -> PackageSpec:
+    try:
+        return load_package(root / DESCRIPTOR)
+    except DescriptorError as error:
+        raise ReleaseError(f"{root / DESCRIPTOR}: " + "; ".join(error.notes)) from None
+
+
+def _epoch(value: int | str | None) -> int | None:
+    if value is None:
+        value = os.environ.get("SOURCE_DATE_EPOCH") or None
+    if value is None:
+        return None
+    try:
+        epoch = int(value)
+    except ValueError:
+        raise ReleaseError(
+            f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}"
+        ) from None
+    if epoch < 0:
+        raise ReleaseError("SOURCE_DATE_EPOCH must not be negative")
+    return epoch
+
+
+def _local(path: str) -> bool:
+    return "://" not in path and not path.startswith("/")
+
+
+def _inside(root: Path, path: str) -> str:
+    """A package-relative POSIX path that stays inside the package (no ``..``, no link out)."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise ReleaseError(f"{path}: outside the package")
+    resolved = (root / pure).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ReleaseError(f"{path}: leads outside the package")
+    return pure.as_posix()

@@ -1,0 +1,254 @@
+"""Rendering a :class:`~casualty_schema.diff.Diff`: text, JSON, Markdown, and the CHANGELOG
+summary a release writes. Rendering is apart from computing: each function takes a finished
+Diff and returns text.
+
+Text and Markdown list at most ``limit`` rows per resource and kind (added, removed,
+changed) and say how many they left out; JSON lists everything (``Diff.to_dict()``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from casualty_schema.diff import Bump, Change, Diff, TableDiff
+
+DEFAULT_LIMIT = 20
+VALUE_WIDTH = 60
+FORMATS = ("text", "json", "markdown")
+
+MEANING = {
+    Bump.MAJOR: "breaking: downstream users must read the major changes below before upgrading",
+    Bump.MINOR: "additive: existing consumers keep working; new resources, fields, codes or "
+    "rows may appear",
+    Bump.PATCH: "corrections only: no structure changed, some values did",
+    Bump.NONE: "nothing changed",
+}
+
+
+def render_diff(diff: Diff, fmt: str, *, limit: int | None = DEFAULT_LIMIT) -> str:
+    renderers: dict[str, Callable[[Diff, int | None], str]] = {
+        "text": text,
+        "json": lambda d, _limit: as_json(d),
+        "markdown": markdown,
+    }
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return renderers[fmt](diff, limit)
+
+
+def as_json(diff: Diff) -> str:
+    return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _value(value: Any, width: int = VALUE_WIDTH) -> str:
+    if value is None:
+        return "(missing)"
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _key(t: TableDiff, row: Mapping[str, Any]) -> str:
+    if not t.key:
+        return ", ".join(_value(row.get(c), 24) for c in t.columns[:3])
+    return " / ".join(_value(row.get(k), 80) for k in t.key)
+
+
+def _side(label: str, version: str | None) -> str:
+    return f"{label} ({version})" if version else label
+
+
+def _shown(limit: int | None, n: int) -> int:
+    return n if limit is None else min(limit, n)
+
+
+def _counts(t: TableDiff) -> str:
+    parts = [
+        f"{n} {word}"
+        for n, word in (
+            (t.added.height, "added"),
+            (t.removed.height - t.replaced.height, "removed"),
+            (t.replaced.height, "replaced by corrections"),
+            (t.changed_rows, "changed"),
+        )
+        if n
+    ]
+    return ", ".join(parts) or "no changes"
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def text(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
+    out = [
+        f"{diff.new.name or 'package'}: {_side(diff.old.label, diff.old.version)} → "
+        f"{_side(diff.new.label, diff.new.version)}"
+        + (" (first release: nothing before)" if diff.first_release else ""),
+        f"required bump: {diff.required_bump.label} — {MEANING[diff.required_bump]}",
+        "",
+    ]
+    width = max((len(c.where) for c in diff.schema_changes), default=0)
+    out.append(f"schema changes: {len(diff.schema_changes)}")
+    for c in diff.schema_changes:
+        out.append(f"  {c.bump.label:<5}  {c.where:<{width}}  {c.summary}")
+        out.append(f"  {'':<5}  {'':<{width}}  ({c.reason})")
+    out.append("")
+    out.append("data changes:")
+    for t in diff.tables:
+        out.append(f"  {t.resource}: {t.old_rows} → {t.new_rows} rows: {_counts(t)}")
+        if t.note:
+            out.append(f"    note: {t.note}")
+        for c in diff.data_changes:
+            if c.resource == t.resource:
+                out.append(f"    {c.bump.label:<5}  {c.summary} ({c.reason})")
+        out += _text_rows(t, limit)
+    return "\n".join(out) + "\n"
+
+
+def _more(n_left: int, what: str) -> list[str]:
+    return [f"    … and {n_left} more {what} (--limit 0 lists all)"] if n_left > 0 else []
+
+
+def _text_rows(t: TableDiff, limit: int | None) -> list[str]:
+    out = []
+    replaced = {_key(t, r): r["replaced_by"] for r in t.replaced.to_dicts()}
+    for sign, frame, what in (("+", t.added, "added rows"), ("-", t.removed, "removed rows")):
+        n = _shown(limit, frame.height)
+        for row in frame.head(n).to_dicts():
+            key = _key(t, row)
+            by = f"  (replaced by {replaced[key]})" if key in replaced else ""
+            out.append(f"    {sign} {key}{by}")
+        out += _more(frame.height - n, what)
+    rows = t.changed_by_row()
+    n = _shown(limit, len(rows))
+    for row in rows[:n]:
+        changes = "; ".join(
+            f"{c['field']}: {_value(c['before'])!r} → {_value(c['after'])!r}"
+            for c in row["changes"]
+        )
+        out.append(f"    ~ {_key(t, row['key'])}: {changes}")
+    out += _more(len(rows) - n, "changed rows")
+    return out
+
+
+# --- markdown ---------------------------------------------------------------------------------
+
+
+def _cell(value: Any, width: int = VALUE_WIDTH) -> str:
+    return _value(value, width).replace("|", "\\|")
+
+
+def _code(value: Any) -> str:
+    return "`" + _value(value).replace("`", "'") + "`"
+
+
+def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
+    old = _side(f"`{diff.old.label}`", diff.old.version)
+    new = _side(f"`{diff.new.label}`", diff.new.version)
+    out = [
+        f"## {diff.new.name or 'package'}: changes from {old} to {new}",
+        "",
+        f"**Required bump: {diff.required_bump.label}** — {MEANING[diff.required_bump]}.",
+        "",
+        "### Schema changes",
+        "",
+    ]
+    if diff.schema_changes:
+        out += ["| bump | where | change | reason |", "|---|---|---|---|"]
+        out += [
+            f"| {c.bump.label} | `{c.where}` | {_cell(c.summary, 300)} | {_cell(c.reason, 300)} |"
+            for c in diff.schema_changes
+        ]
+    else:
+        out.append("None.")
+    out += ["", "### Data changes", ""]
+    out += [
+        "| resource | rows before | rows after | added | removed | replaced | changed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for t in diff.tables:
+        out.append(
+            f"| `{t.resource}` | {t.old_rows} | {t.new_rows} | {t.added.height} | "
+            f"{t.removed.height - t.replaced.height} | {t.replaced.height} | {t.changed_rows} |"
+        )
+    for t in diff.tables:
+        if t.empty and not t.note:
+            continue
+        out += ["", f"#### `{t.resource}`", ""]
+        if t.note:
+            out += [f"Note: {t.note}.", ""]
+        for c in diff.data_changes:
+            if c.resource == t.resource:
+                out.append(f"- **{c.bump.label}**: {c.summary} — {c.reason}")
+        out += _markdown_rows(t, limit)
+    return "\n".join(out) + "\n"
+
+
+def _markdown_rows(t: TableDiff, limit: int | None) -> list[str]:
+    out = []
+    replaced = {_key(t, r): r["replaced_by"] for r in t.replaced.to_dicts()}
+    for title, frame in (("Added", t.added), ("Removed", t.removed)):
+        if frame.is_empty():
+            continue
+        n = _shown(limit, frame.height)
+        keys = []
+        for row in frame.head(n).to_dicts():
+            key = _key(t, row)
+            by = f" (replaced by {_code(replaced[key])})" if key in replaced else ""
+            keys.append(_code(key) + by)
+        more = f", … and {frame.height - n} more" if frame.height > n else ""
+        out.append(f"- {title}: " + ", ".join(keys) + more)
+    rows = t.changed_by_row()
+    if rows:
+        n = _shown(limit, len(rows))
+        out.append("- Changed:")
+        for row in rows[:n]:
+            changes = "; ".join(
+                f"`{c['field']}` {_code(c['before'])} → {_code(c['after'])}" for c in row["changes"]
+            )
+            out.append(f"  - {_code(_key(t, row['key']))}: {changes}")
+        if len(rows) > n:
+            out.append(f"  - … and {len(rows) - n} more changed rows")
+    return out
+
+
+# --- the CHANGELOG summary --------------------------------------------------------------------
+
+
+def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10) -> str:
+    """The generated summary at the top of a release's CHANGELOG section (Markdown)."""
+    if diff.first_release:
+        out = [
+            f"First release of `{diff.new.name}`: no earlier version to compare with. "
+            f"{len(diff.tables)} resources:",
+            "",
+        ]
+        for t in diff.tables:
+            key = f", key {', '.join(f'`{k}`' for k in t.key)}" if t.key else ""
+            out.append(f"- `{t.resource}`: {t.new_rows} rows, {len(t.columns)} fields{key}")
+        return "\n".join(out) + "\n"
+    since = f"{diff.old.version}" + (f" (`{baseline}`)" if baseline else "")
+    bump = diff.required_bump
+    out = [f"Changes since {since} need a **{bump.label}** release: {MEANING[bump]}.", ""]
+    if diff.schema_changes:
+        out += ["Schema changes:", ""]
+        out += [_bullet(c) for c in sorted(diff.schema_changes, key=lambda c: -c.bump)]
+        out.append("")
+    data = [t for t in diff.tables if not t.empty]
+    if data:
+        out += ["Data changes:", ""]
+        for t in data:
+            out.append(f"- `{t.resource}`: {_counts(t)} ({t.old_rows} → {t.new_rows} rows).")
+            out += ["  " + line for line in _markdown_rows(t, limit)]
+        out.append("")
+    if not diff.schema_changes and not data:
+        out += ["No schema or data changes.", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _bullet(c: Change) -> str:
+    return f"- **{c.bump.label}** `{c.where}`: {c.summary} — {c.reason}."

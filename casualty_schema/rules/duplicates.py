@@ -1,0 +1,41 @@
+"""Rules on repeated claims."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from casualty_schema.findings import Severity
+from casualty_schema.frames import Frames
+from casualty_schema.rules.registry import rule
+
+SAME = ("source_id", "claimant_id", "metric", "period_start", "period_end", "qualifier", "value")
+
+
+@rule(
+    "duplicates.claim",
+    Severity.WARNING,
+    "claims",
+    "two claims agree on source, claimant, metric, places, period, qualifier and value",
+    "repeats claim {first}: same source, claimant, metric, places, period, qualifier and value",
+)
+def claim(frames: Frames) -> pl.DataFrame:
+    """One figure said twice in one document is one claim: a second row for it double-counts
+    every comparison it enters. A differently worded rendering is a restatement instead, with
+    its own row and a restates relation. Of a group of duplicates, the claim with the
+    smallest claim_id is taken as the original, whatever the order of the rows."""
+    if not frames.has("claims"):
+        return pl.DataFrame()
+    keyed = frames.claims.with_columns(pl.col("places").list.sort().alias("places_sorted"))
+    group = [*SAME, "places_sorted"]
+    return (
+        keyed.with_columns(pl.col("claim_id").min().over(group).alias("first"))
+        .filter(pl.col("claim_id") != pl.col("first"))
+        .select(
+            "__row",
+            "__line",
+            pl.col("claim_id").alias("key"),
+            pl.lit("claim_id").alias("field"),
+            pl.col("claim_id").alias("value"),
+            "first",
+        )
+    )

@@ -1,0 +1,210 @@
+"""Rules tying a claim's number to its quote, and its quote to the archived source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from casualty_schema import numerals
+from casualty_schema.findings import Severity
+from casualty_schema.frames import Frames
+from casualty_schema.rules.registry import rule
+from casualty_schema.text import fold, fold_text
+
+# value_text that polars can read without the numeral reader: 352, 34,502
+PLAIN_NUMBER = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
+
+
+def _denoted(claims: pl.DataFrame) -> pl.Series:
+    """Whether each claim's value_text denotes its value (and value_max): plain digits in
+    polars; every other form through the numeral reader, once per distinct form."""
+    text, value, value_max = pl.col("value_text"), pl.col("value"), pl.col("value_max")
+    plain = text.str.contains(PLAIN_NUMBER)
+    plain_value = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
+    fast = (
+        pl.when(plain & ~pl.col("qualifier").is_in(["range", "vague"]))
+        .then(plain_value == value)
+        .otherwise(pl.lit(None, pl.Boolean))
+    )
+    checked = claims.select(text, value, value_max, fast.alias("denotes"))
+    slow = checked.filter(pl.col("denotes").is_null()).unique(["value_text", "value", "value_max"])
+    if not slow.is_empty():
+        verdicts = [
+            _denotes(t, v, m)
+            for t, v, m in slow.select("value_text", "value", "value_max").iter_rows()
+        ]
+        slow = slow.with_columns(pl.Series("slow", verdicts, dtype=pl.Boolean))
+        checked = checked.join(
+            slow.select("value_text", "value", "value_max", "slow"),
+            on=["value_text", "value", "value_max"],
+            how="left",
+            nulls_equal=True,
+        ).with_columns(pl.coalesce("denotes", "slow").alias("denotes"))
+    return checked.get_column("denotes")
+
+
+# Words that join the two ends of a range as written: "بين 10 و20", "10-20", "10 to 20"
+RANGE_SEPARATORS = (" و", "-", "–", " إلى ", " الى ", " to ", " and ")
+
+
+def _denotes(text: str, value: int, value_max: int | None) -> bool:
+    if numerals.denotes(text, value, value_max):
+        return True
+    if value_max is None:
+        return False
+    for separator in RANGE_SEPARATORS:  # a range written with both ends
+        low, sep, high = text.partition(separator)
+        if (
+            sep
+            and numerals.denotes(low.strip(), value)
+            and numerals.denotes(high.strip(), value_max)
+        ):
+            return True
+    return False
+
+
+@rule(
+    "quote.value",
+    Severity.ERROR,
+    "claims",
+    "value_text occurs in quote (after Unicode and white-space folding) and denotes value",
+    "{problem}",
+)
+def value(frames: Frames) -> pl.DataFrame:
+    """The number is the reason the row exists: it must be stated in the quote as written,
+    and read as the value recorded. Digits in any script, thousands separators and number
+    words ("20 ألف" = 20,000, "34 ألفا و502" = 34,502) are read by casualty_schema.numerals."""
+    if not frames.has("claims"):
+        return pl.DataFrame()
+    claims = frames.claims
+    base = ["__row", "__line", pl.col("claim_id").alias("key")]
+    in_quote = fold(pl.col("quote")).str.contains(fold(pl.col("value_text")), literal=True)
+    absent = claims.filter(~in_quote).select(
+        *base,
+        pl.lit("value_text").alias("field"),
+        pl.col("value_text").alias("value"),
+        pl.format("value_text {} does not occur in quote", "value_text").alias("problem"),
+    )
+    wrong = claims.filter(~_denoted(claims)).select(
+        *base,
+        pl.lit("value").alias("field"),
+        pl.col("value").cast(pl.String).alias("value"),
+        pl.when(pl.col("value_max").is_null())
+        .then(pl.format("value_text {} does not denote value {}", "value_text", "value"))
+        .otherwise(
+            pl.format(
+                "value_text {} does not denote value {} to value_max {}",
+                "value_text",
+                "value",
+                "value_max",
+            )
+        )
+        .alias("problem"),
+    )
+    return pl.concat([absent, wrong])
+
+
+def _source_texts(frames: Frames) -> pl.DataFrame:
+    """(source_id, folded text, problem) for every source with a text_path."""
+    root = frames.package.root.resolve()
+    rows = []
+    for source_id, text_path in (
+        frames.sources.filter(pl.col("text_path").is_not_null())
+        .select("source_id", "text_path")
+        .iter_rows()
+    ):
+        path = (root / text_path).resolve()
+        text, problem = None, None
+        if Path(text_path).is_absolute() or not path.is_relative_to(root):
+            problem = f"text_path {text_path} lies outside the package"
+        elif not path.is_file():
+            problem = f"text_path {text_path} does not exist"
+        else:
+            try:
+                text = fold_text(path.read_text(encoding="utf-8-sig"))
+            except UnicodeDecodeError:
+                problem = f"text_path {text_path} is not UTF-8 text"
+        rows.append({"source_id": source_id, "source_text": text, "problem": problem})
+    return pl.DataFrame(
+        rows, schema={"source_id": pl.String, "source_text": pl.String, "problem": pl.String}
+    )
+
+
+@rule(
+    "quote.source-text",
+    Severity.ERROR,
+    "claims",
+    "where the source has text_path, the quote occurs in that text (same folding)",
+    "{problem}",
+)
+def source_text(frames: Frames) -> pl.DataFrame:
+    """A quote is evidence only if it can be found in the archived document; a paraphrase or
+    a quote from another article breaks the chain from the figure to its source."""
+    if not frames.has("claims", "sources"):
+        return pl.DataFrame()
+    texts = _source_texts(frames)
+    unreadable = frames.sources.join(
+        texts.filter(pl.col("problem").is_not_null()), on="source_id"
+    ).select(
+        pl.lit("sources").alias("resource"),
+        "__row",
+        "__line",
+        pl.col("source_id").alias("key"),
+        pl.lit("text_path").alias("field"),
+        pl.col("text_path").alias("value"),
+        "problem",
+    )
+    claims = frames.claims.join(
+        texts.filter(pl.col("source_text").is_not_null()).select("source_id", "source_text"),
+        on="source_id",
+    )
+    missing = claims.filter(
+        ~pl.col("source_text").str.contains(fold(pl.col("quote")), literal=True)
+    ).select(
+        pl.lit("claims").alias("resource"),
+        "__row",
+        "__line",
+        pl.col("claim_id").alias("key"),
+        pl.lit("quote").alias("field"),
+        pl.col("quote").alias("value"),
+        pl.format("quote does not occur in the text of source {}", "source_id").alias("problem"),
+    )
+    return pl.concat([unreadable, missing])
+
+
+@rule(
+    "quote.keywords",
+    Severity.WARNING,
+    "claims",
+    "the quote contains one of the metric's keywords",
+    "quote contains none of the keywords of metric {metric}: {keywords}",
+)
+def keywords(frames: Frames) -> pl.DataFrame:
+    """Relays mistranslate ("102 credible reports" became "102 injured"): a quote whose words
+    do not fit its metric is often a figure attached to the wrong metric."""
+    if not frames.has("claims", "metrics"):
+        return pl.DataFrame()
+    words = (
+        frames.metrics.select(pl.col("metric_id").alias("metric"), "keywords")
+        .filter(pl.col("keywords").list.len() > 0)
+        .with_columns(pl.col("keywords").list.join(", ").alias("keywords_text"))
+    )
+    claims = frames.claims.select(
+        "__row", "__line", "claim_id", "metric", fold(pl.col("quote")).alias("folded")
+    ).join(words, on="metric")
+    hits = (
+        claims.explode("keywords")
+        .filter(pl.col("folded").str.contains(fold(pl.col("keywords")), literal=True))
+        .select("claim_id")
+        .unique()
+    )
+    return claims.join(hits, on="claim_id", how="anti").select(
+        "__row",
+        "__line",
+        pl.col("claim_id").alias("key"),
+        pl.lit("quote").alias("field"),
+        pl.lit(None, pl.String).alias("value"),
+        "metric",
+        pl.col("keywords_text").alias("keywords"),
+    )

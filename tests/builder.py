@@ -1,0 +1,79 @@
+"""Small named packages for tests: a copy of the bundled package, changed row by row."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {
+    "claims": "claim_id",
+    "sources": "source_id",
+    "actors": "actor_id",
+    "metrics": "metric_id",
+    "places": "place_id",
+}
+
+
+class PackageCopy:
+    """A copy of the bundled package in ``directory`` that tests change in place."""
+
+    def __init__(self, directory: Path) -> None:
+        self.root = directory
+        shutil.copy(ROOT / "datapackage.json", directory / "datapackage.json")
+        shutil.copytree(ROOT / "data", directory / "data")
+
+    @property
+    def descriptor(self) -> Path:
+        return self.root / "datapackage.json"
+
+    def path(self, resource: str) -> Path:
+        return self.root / "data" / f"{resource}.csv"
+
+    def rows(self, resource: str) -> list[dict[str, str]]:
+        with self.path(resource).open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    def write(self, resource: str, rows: list[dict[str, str]]) -> None:
+        with self.path(resource).open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh))
+        with self.path(resource).open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def row(self, resource: str, key: str) -> dict[str, str]:
+        return next(r for r in self.rows(resource) if r[KEYS[resource]] == key)
+
+    def set(self, resource: str, key: str, **changes: Any) -> PackageCopy:
+        rows = self.rows(resource)
+        hits = [r for r in rows if r[KEYS[resource]] == key]
+        assert hits, f"no {resource} row {key}"
+        for r in hits:
+            r.update({k: str(v) for k, v in changes.items()})
+        self.write(resource, rows)
+        return self
+
+    def add(self, resource: str, base: str | None = None, **values: Any) -> PackageCopy:
+        """Append a row: a copy of row ``base`` (or empty) with ``values``."""
+        rows = self.rows(resource)
+        row = dict(self.row(resource, base)) if base else dict.fromkeys(rows[0], "")
+        row.update({k: str(v) for k, v in values.items()})
+        rows.append(row)
+        self.write(resource, rows)
+        return self
+
+    def relate(self, claim: str, relation: str, related: str, note: str = "") -> PackageCopy:
+        rows = self.rows("relations")
+        rows.append(
+            {"claim_id": claim, "relation": relation, "related_claim_id": related, "note": note}
+        )
+        self.write("relations", rows)
+        return self
+
+    def row_number(self, resource: str, key: str) -> int:
+        """The Frictionless row number of a record (header = 1)."""
+        keys = [r[KEYS[resource]] for r in self.rows(resource)]
+        return keys.index(key) + 2

@@ -1,0 +1,567 @@
+"""casualty-schema release: refusal of invalid data and of a too-small bump, the version,
+``created``, hashes and byte counts, the CHANGELOG, a reproducible archive, the tag, and
+atomicity (a fault injected at each step leaves no trace)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import casualty_schema.release as release_module
+from casualty_schema.cli import app
+from casualty_schema.descriptor import load_package
+from casualty_schema.diff import Bump
+from casualty_schema.export import export_schema
+from casualty_schema.release import (
+    ReleaseError,
+    ReleaseRefused,
+    ReleaseResult,
+    make_release,
+    update_changelog,
+)
+from casualty_schema.report import Report
+from tests.builder import PackageCopy
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
+EPOCH = 1795310272  # 2026-11-22T01:17:52Z
+STAMP = (2026, 11, 22, 1, 17, 52)
+ARCHIVE = "casualty-claims-{}.zip"
+STATEMENT = "oir-2019-05-31-civilian-deaths-1302"
+CHANGELOG = """# Changelog
+
+All notable changes are recorded here.
+
+## [Unreleased]
+
+### Added
+
+- The seed data.
+"""
+
+
+def tree(directory: Path) -> PackageCopy:
+    """A package as it is released: descriptor, data, CHANGELOG, README, licence."""
+    directory.mkdir(parents=True)
+    pkg = PackageCopy(directory)
+    (directory / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    (directory / "README.md").write_text("# casualty-claims\n", encoding="utf-8")
+    (directory / "LICENSE").write_text("CC-BY-4.0 and MIT\n", encoding="utf-8")
+    return pkg
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def files(*roots: Path) -> dict[str, bytes]:
+    """Every file under the roots (the repository's own .git aside), by path."""
+    found = {}
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if ".git" not in path.relative_to(root).parts and path.is_file():
+                found[str(path)] = path.read_bytes()
+    return found
+
+
+def git_state(root: Path) -> tuple[str, str, str]:
+    """HEAD, every ref, and the status: what a rolled-back release must leave alone."""
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "show-ref"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def git_env() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.org",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.org",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }.items():
+            mp.setenv(key, value)
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose package was released as 0.1.0 with --tag (made once, copied)."""
+    root = tmp_path_factory.mktemp("template") / "repo"
+    tree(root)
+    (root / ".gitignore").write_text("dist/\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "The package")
+    make_release(root, version="0.1.0", tag=True, source_date_epoch=EPOCH)
+    return root
+
+
+@pytest.fixture
+def repo(released: Path, tmp_path: Path) -> PackageCopy:
+    """A copy of the released repository, with its dist/ and tags."""
+    root = tmp_path / "repo"
+    shutil.copytree(released, root, symlinks=True)
+    pkg = PackageCopy.__new__(PackageCopy)
+    pkg.root = root
+    return pkg
+
+
+def commit(pkg: PackageCopy, message: str = "change") -> None:
+    git(pkg.root, "commit", "-q", "-am", message)
+
+
+def add_claim(pkg: PackageCopy) -> None:
+    pkg.add("claims", base=STATEMENT, claim_id="oir-2019-05-31-civilian-deaths-1302-again")
+
+
+def remove_enum_code(pkg: PackageCopy) -> None:
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    actors = next(r for r in descriptor["resources"] if r["name"] == "actors")
+    kind = next(f for f in actors["schema"]["fields"] if f["name"] == "kind")
+    kind["constraints"]["enum"].remove("other")
+    pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- a first release ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def first(tmp_path: Path) -> tuple[PackageCopy, ReleaseResult]:
+    pkg = tree(tmp_path / "pkg")
+    return pkg, make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH)
+
+
+@pytest.fixture(scope="module")
+def first_seen(tmp_path_factory: pytest.TempPathFactory) -> tuple[PackageCopy, ReleaseResult]:
+    """A first release that tests only look at."""
+    pkg = tree(tmp_path_factory.mktemp("first") / "pkg")
+    return pkg, make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH)
+
+
+def test_first_release_writes_version_created_and_archive(
+    first_seen: tuple[PackageCopy, ReleaseResult],
+) -> None:
+    pkg, result = first_seen
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    assert descriptor["version"] == result.version == "0.1.0"
+    assert descriptor["created"] == result.created == "2026-11-22T01:17:52Z"
+    assert (result.previous, result.baseline, result.bump) == (None, None, Bump.MINOR)
+    assert result.diff.first_release
+    archive = pkg.root / "dist" / ARCHIVE.format("0.1.0")
+    assert result.archive == archive
+    assert result.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert (pkg.root / "dist" / "SHA256SUMS").read_text() == (f"{result.sha256}  {archive.name}\n")
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert names == sorted(names) == list(result.entries)
+        assert zf.read("datapackage.json") == pkg.descriptor.read_bytes()
+        assert zf.read("CHANGELOG.md") == (pkg.root / "CHANGELOG.md").read_bytes()
+        for name in ("README.md", "LICENSE", "data/claims.csv", "data/sources.csv"):
+            assert zf.read(name) == (pkg.root / name).read_bytes()
+        assert {n for n in names if n.startswith("data/sources/")} == {
+            f"data/sources/{p.name}" for p in (pkg.root / "data" / "sources").iterdir()
+        }
+        spec = load_package(pkg.descriptor)
+        for resource in spec.resources.values():
+            for fmt, suffix in (("table-schema", "tableschema"), ("json-schema", "schema")):
+                exported = json.loads(zf.read(f"schema/{resource.name}.{suffix}.json"))
+                assert exported == export_schema(resource, fmt)
+
+
+def test_hashes_and_byte_counts_match_the_archived_files(
+    first_seen: tuple[PackageCopy, ReleaseResult],
+) -> None:
+    pkg, result = first_seen
+    with zipfile.ZipFile(result.archive) as zf:
+        descriptor = json.loads(zf.read("datapackage.json"))
+        assert descriptor["resources"]
+        for resource in descriptor["resources"]:
+            content = zf.read(resource["path"])
+            assert resource["bytes"] == len(content) == (pkg.root / resource["path"]).stat().st_size
+            assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+def test_archive_entries_are_fixed(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
+    _pkg, result = first_seen
+    with zipfile.ZipFile(result.archive) as zf:
+        for info in zf.infolist():
+            assert info.date_time == STAMP
+            assert info.external_attr >> 16 == 0o100644
+            assert info.create_system == 3
+            assert info.extra == b""
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert zf.comment == b""
+
+
+def test_descriptor_layout_is_kept(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
+    pkg, _result = first_seen
+    before = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    after = pkg.descriptor.read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line[:1] in "+-" and line[:2] != "? "
+    ]
+    assert changed
+    for line in changed:
+        assert any(f'"{key}"' in line for key in ("version", "created", "bytes", "hash")), line
+
+
+def test_changelog_moves_the_unreleased_notes_under_the_version(
+    first_seen: tuple[PackageCopy, ReleaseResult],
+) -> None:
+    pkg, result = first_seen
+    text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog\n\nAll notable changes are recorded here.\n\n")
+    assert (
+        "## [Unreleased]\n\n## [0.1.0] - 2026-11-22\n\nFirst release of `casualty-claims`" in text
+    )
+    assert text.index("First release") < text.index("### Added\n\n- The seed data.")
+    assert text.endswith(result.section)
+    assert "- `claims`: 20 rows, 18 fields, key `claim_id`" in result.section
+
+
+def test_changelog_keeps_link_definitions_at_the_end() -> None:
+    text = CHANGELOG + "\n[Unreleased]: https://example.org/compare/v0.1.0...HEAD\n"
+    updated, section = update_changelog(text, "0.2.0", "2026-12-01", "Summary.")
+    assert updated.endswith("\n\n[Unreleased]: https://example.org/compare/v0.1.0...HEAD\n")
+    assert "example.org" not in section
+    assert section == "## [0.2.0] - 2026-12-01\n\nSummary.\n\n### Added\n\n- The seed data.\n"
+
+
+# --- reproducibility ------------------------------------------------------------------------
+
+
+def test_two_releases_of_the_same_tree_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = tree(tmp_path / "a" / "pkg"), tree(tmp_path / "b" / "elsewhere")
+    first = make_release(a.root, version="0.1.0", source_date_epoch=EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))  # the convention, read from the env
+    second = make_release(b.root, version="0.1.0")
+    assert first.archive.read_bytes() == second.archive.read_bytes()
+    for name in ("datapackage.json", "CHANGELOG.md", "dist/SHA256SUMS"):
+        assert (a.root / name).read_bytes() == (b.root / name).read_bytes(), name
+
+
+def test_without_source_date_epoch(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    result = make_release(pkg.root, version="0.1.0")
+    created = datetime.strptime(result.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - created).total_seconds()) < 600
+    with zipfile.ZipFile(result.archive) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_bad_source_date_epoch(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    with pytest.raises(ReleaseError, match="SOURCE_DATE_EPOCH"):
+        make_release(pkg.root, version="0.1.0", source_date_epoch="yesterday")
+
+
+def test_dry_run_changes_nothing_and_builds_the_same_archive(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    before = files(pkg.root)
+    dry = make_release(pkg.root, version="0.1.0", dry_run=True, source_date_epoch=EPOCH)
+    assert files(pkg.root) == before
+    assert dry.dry_run
+    real = make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH)
+    assert dry.sha256 == real.sha256
+    assert dry.section == real.section
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+def test_invalid_data_is_refused(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    pkg.set("claims", "oir-2019-05-31-airstrikes-34502", quote="وأشار التحالف الدولي في بيان")
+    before = files(pkg.root)
+    with pytest.raises(ReleaseRefused) as refused:
+        make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH)
+    assert "the package is not valid" in refused.value.reasons[0]
+    assert any("quote.value" in r and "data/claims.csv" in r for r in refused.value.reasons)
+    assert refused.value.report is not None
+    assert not refused.value.report.valid
+    assert files(pkg.root) == before
+    assert not (pkg.root / "dist").exists()
+
+
+def test_a_too_small_bump_is_refused_naming_the_changes(repo: PackageCopy) -> None:
+    remove_enum_code(repo)
+    add_claim(repo)
+    commit(repo)
+    before = files(repo.root)
+    with pytest.raises(ReleaseRefused) as refused:
+        make_release(repo.root, bump="minor", source_date_epoch=EPOCH)
+    message = str(refused.value)
+    assert "need a major release, but 0.1.0 → 0.2.0 is a minor one" in message
+    assert "major: actors.kind: enum codes removed: other" in message
+    assert "claims: 1 row added" not in message  # a minor change is not what needs more
+    assert "release 1.0.0 (--bump major) instead" in message
+    assert files(repo.root) == before
+    result = make_release(repo.root, bump="major", source_date_epoch=EPOCH)
+    assert (result.version, result.previous, result.baseline) == ("1.0.0", "0.1.0", "v0.1.0")
+    assert result.bump == result.required_bump == Bump.MAJOR
+
+
+def test_an_additive_change_needs_a_minor_release(repo: PackageCopy) -> None:
+    add_claim(repo)
+    with pytest.raises(ReleaseRefused, match=r"minor: claims: 1 row added"):
+        make_release(repo.root, version="0.1.1", source_date_epoch=EPOCH)
+    result = make_release(repo.root, bump="minor", source_date_epoch=EPOCH)
+    assert result.version == "0.2.0"
+    assert "need a **minor** release" in result.section
+    assert "`oir-2019-05-31-civilian-deaths-1302-again`" in result.section
+    text = (repo.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.index("## [0.2.0]") < text.index("## [0.1.0]")
+    sums = (repo.root / "dist" / "SHA256SUMS").read_text().splitlines()
+    assert [line.split()[1] for line in sums] == [ARCHIVE.format(v) for v in ("0.1.0", "0.2.0")]
+
+
+def test_a_correction_needs_a_patch_release(repo: PackageCopy) -> None:
+    repo.set("claims", STATEMENT, notes="Checked against the statement again.")
+    result = make_release(repo.root, bump="patch", source_date_epoch=EPOCH)
+    assert (result.version, result.required_bump) == ("0.1.1", Bump.PATCH)
+
+
+def test_nothing_to_release_and_versions_not_greater(repo: PackageCopy) -> None:
+    with pytest.raises(ReleaseRefused, match="nothing to release"):
+        make_release(repo.root, bump="patch", source_date_epoch=EPOCH)
+    add_claim(repo)
+    with pytest.raises(ReleaseRefused, match=r"not greater than the baseline's 0\.1\.0"):
+        make_release(repo.root, version="0.1.0", source_date_epoch=EPOCH)
+
+
+def test_an_existing_version_is_never_overwritten(
+    first: tuple[PackageCopy, ReleaseResult],
+) -> None:
+    pkg, _result = first
+    before = files(pkg.root)
+    with pytest.raises(ReleaseRefused) as refused:  # no tags: a first release again
+        make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH + 1)
+    message = str(refused.value)
+    assert "never overwritten" in message
+    assert "CHANGELOG.md already has a section for 0.1.0" in message
+    assert files(pkg.root) == before
+
+
+def test_an_untagged_release_is_not_taken_for_a_first_one(
+    first: tuple[PackageCopy, ReleaseResult],
+) -> None:
+    pkg, _result = first  # released without --tag, outside git: no v* tag to compare with
+    pkg.set("claims", STATEMENT, notes="Checked again.")
+    with pytest.raises(ReleaseRefused, match=r"no v\* tag to compare with.*\(0\.1\.0\)"):
+        make_release(pkg.root, version="0.1.1", source_date_epoch=EPOCH)
+    baseline = str(pkg.root / "dist" / ARCHIVE.format("0.1.0"))  # the archive will do
+    result = make_release(pkg.root, bump="patch", baseline=baseline, source_date_epoch=EPOCH)
+    assert (result.previous, result.version, result.required_bump) == ("0.1.0", "0.1.1", Bump.PATCH)
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    with pytest.raises(ReleaseError, match="exactly one of"):
+        make_release(pkg.root, bump="minor", version="1.0.0")
+    with pytest.raises(ReleaseError, match="exactly one of"):
+        make_release(pkg.root)
+    with pytest.raises(ReleaseError, match="not a version"):
+        make_release(pkg.root, version="1.0", source_date_epoch=EPOCH)
+    with pytest.raises(ReleaseError, match="does not exist"):
+        make_release(tmp_path / "nowhere", version="1.0.0")
+    with pytest.raises(ReleaseError, match="baseline"):
+        make_release(pkg.root, version="1.0.0", baseline="v0.0.1", source_date_epoch=EPOCH)
+
+
+# --- the tag ----------------------------------------------------------------------------------
+
+
+def test_tag_marks_a_commit_holding_the_release(repo: PackageCopy) -> None:
+    root = repo.root
+    assert git(root, "cat-file", "-t", "v0.1.0") == "tag"  # annotated
+    assert git(root, "show", "v0.1.0:datapackage.json") + "\n" == repo.descriptor.read_text()
+    assert git(root, "log", "-1", "--format=%s", "v0.1.0") == "Release casualty-claims 0.1.0"
+    assert "First release of `casualty-claims`" in git(root, "tag", "-n20", "-l", "v0.1.0")
+    assert git(root, "status", "--porcelain") == ""
+    add_claim(repo)
+    commit(repo)
+    result = make_release(root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert (result.baseline, result.tag) == ("v0.1.0", "v0.2.0")
+    assert git(root, "describe", "--tags") == "v0.2.0"
+
+
+def test_tag_needs_the_released_files_committed(repo: PackageCopy) -> None:
+    add_claim(repo)  # not committed
+    before = files(repo.root)
+    with pytest.raises(ReleaseRefused, match=r"commit these first.*data/claims\.csv"):
+        make_release(repo.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert files(repo.root) == before
+
+
+# --- atomicity --------------------------------------------------------------------------------
+
+STEPS = [
+    "check_valid",
+    "find_baseline",
+    "compare_with_baseline",
+    "choose_version",
+    "check_unreleased",
+    "collect_files",
+    "check_can_tag",
+    "stage_descriptor",
+    "stage_changelog",
+    "stage_exports",
+    "build_archive",
+    "stage_sums",
+    "commit_release",
+    "create_tag",
+]
+
+
+def _after(real: Callable[..., Any], fault: BaseException) -> Callable[..., Any]:
+    """The step, done, then a fault: the worst moment to fail."""
+
+    def step(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise fault
+
+    return step
+
+
+@pytest.fixture
+def ready(repo: PackageCopy, monkeypatch: pytest.MonkeyPatch) -> PackageCopy:
+    """A change committed and ready for a tagged minor release; validation stubbed (it has
+    its own tests) so that each fault costs little."""
+    add_claim(repo)
+    commit(repo)
+    monkeypatch.setattr(release_module, "validate", lambda path: Report(str(path)))
+    return repo
+
+
+def _release_leaves_no_trace(pkg: PackageCopy, fault: type[BaseException]) -> None:
+    before, state = files(pkg.root), git_state(pkg.root)
+    with pytest.raises(fault):
+        make_release(pkg.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert files(pkg.root) == before
+    assert git_state(pkg.root) == state
+    assert not list(pkg.root.glob(".release-*"))
+    assert not list(pkg.root.parent.glob(".release-*"))
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_fault_at_each_step_leaves_no_trace(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    real = getattr(release_module, step)
+    monkeypatch.setattr(release_module, step, _after(real, RuntimeError(f"fault in {step}")))
+    _release_leaves_no_trace(ready, RuntimeError)
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3, 4])
+def test_a_fault_after_each_move_leaves_no_trace(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch, nth: int
+) -> None:
+    calls: list[Path] = []
+    real = release_module.move_into_place
+
+    def move(src: Path, dst: Path) -> None:
+        real(src, dst)
+        calls.append(dst)
+        if len(calls) == nth:
+            raise OSError(f"fault after moving {dst.name}")
+
+    monkeypatch.setattr(release_module, "move_into_place", move)
+    _release_leaves_no_trace(ready, OSError)
+    assert len(calls) == nth
+
+
+@pytest.mark.parametrize("step", ["build_archive", "create_tag"])
+def test_an_interrupted_release_leaves_no_trace(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    real = getattr(release_module, step)
+    monkeypatch.setattr(release_module, step, _after(real, KeyboardInterrupt()))
+    _release_leaves_no_trace(ready, KeyboardInterrupt)
+
+
+def test_a_commit_git_refuses_rolls_the_release_back(ready: PackageCopy) -> None:
+    hook = ready.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no releases today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before, state = files(ready.root), git_state(ready.root)
+    with pytest.raises(ReleaseError, match="rolled back"):
+        make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert files(ready.root) == before
+    assert git_state(ready.root) == state
+
+
+def test_a_release_after_a_fault_succeeds(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = release_module.create_tag
+    monkeypatch.setattr(release_module, "create_tag", _after(real, RuntimeError("fault")))
+    with pytest.raises(RuntimeError):
+        make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    monkeypatch.setattr(release_module, "create_tag", real)
+    result = make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert result.tag == "v0.2.0"
+
+
+def test_dist_created_by_a_failed_release_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = tree(tmp_path / "pkg")
+    real = release_module.move_into_place
+    monkeypatch.setattr(release_module, "move_into_place", _after(real, OSError("disk full")))
+    before = files(pkg.root)
+    with pytest.raises(OSError, match="disk full"):
+        make_release(pkg.root, version="0.1.0", out=tmp_path / "out", source_date_epoch=EPOCH)
+    assert files(pkg.root) == before
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob(".release-*"))
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_cli_release(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    result = runner.invoke(app, ["release", str(pkg.root), "--version", "0.1.0", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would release casualty-claims 0.1.0, first release" in result.output
+    assert "## [0.1.0] - " in result.output
+    assert not (pkg.root / "dist").exists()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["release", str(pkg.root), "--version", "0.1.0", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / ARCHIVE.format("0.1.0")).is_file()
+    refused = runner.invoke(
+        app, ["release", str(pkg.root), "--version", "0.1.0", "--out", str(out)]
+    )
+    assert refused.exit_code == 1
+    assert "release refused" in refused.output
+    for args in (["--bump", "minor", "--version", "1.0.0"], ["--bump", "huge"]):
+        assert runner.invoke(app, ["release", str(pkg.root), *args]).exit_code == 2
+    bad = runner.invoke(app, ["release", str(pkg.root), "--version", "9.0.0", "--baseline", "x"])
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output

@@ -1,0 +1,451 @@
+"""Every rule of the catalogue: the bundled data passes it, a named change fails it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casualty_schema import RULES, validate
+from casualty_schema.findings import Finding
+from tests.builder import PackageCopy
+
+TODAY = date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
+
+# seed claim ids used below
+C352 = "oir-2017-04-30-civilian-deaths-352"
+C45 = "oir-2017-04-30-civilian-deaths-45"
+C26 = "oir-2017-04-30-civilian-deaths-march-26"
+C20K = "oir-2017-04-30-airstrikes-more-than-20000"
+C1302 = "oir-2019-05-31-civilian-deaths-1302"
+C34502 = "oir-2019-05-31-airstrikes-34502"
+C111 = "oir-2019-05-31-reports-open-111"
+C1300 = "oir-2019-05-31-civilian-deaths-1300-headline"
+C3712 = "srg-2019-civilian-deaths-3712"
+C348 = "srg-2019-civilian-deaths-syria-2018-348"
+CMP = "mp-hussein-2017-civilian-deaths-tens-of-thousands"
+
+
+@pytest.fixture
+def pkg(tmp_path: Path) -> PackageCopy:
+    return PackageCopy(tmp_path)
+
+
+def found(pkg: PackageCopy, rule: str) -> list[Finding]:
+    report = validate(pkg.descriptor, select=[rule], today=TODAY)
+    structural = [f for f in report.findings if f.rule not in RULES]
+    assert not structural, structural  # the fixture itself must be well-formed
+    return [f for f in report.findings if f.rule == rule]
+
+
+def only(findings: list[Finding]) -> Finding:
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_bundled_package_passes(rule: str) -> None:
+    report = validate(ROOT / "datapackage.json", select=[rule], today=TODAY)
+    assert report.findings == []
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def test_dates_calendar(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, period_start="2017-02-30")
+    f = only(found(pkg, "dates.calendar"))
+    assert (f.resource, f.row, f.field, f.key, f.value) == (
+        "claims", pkg.row_number("claims", C45), "period_start", C45, "2017-02-30",
+    )  # fmt: skip
+    assert f.path == "data/claims.csv"
+    assert f.severity == "error"
+
+
+def test_dates_calendar_leap_day_passes(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, period_start="2016-02-29")
+    assert found(pkg, "dates.calendar") == []
+
+
+def test_dates_order_period_reversed(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, period_start="2017-04")  # after its end, 2017-03
+    f = only(found(pkg, "dates.order"))
+    assert (f.key, f.field, f.value) == (C45, "period_end", "2017-03")
+    assert "period_start 2017-04 is after period_end 2017-03" in f.message
+
+
+def test_dates_order_partial_dates_compare_as_intervals(pkg: PackageCopy) -> None:
+    # the same month on both ends is in order: earliest(2017-03) <= latest(2017-03)
+    pkg.set("claims", C26, period_start="2017-03-31", period_end="2017-03")
+    assert found(pkg, "dates.order") == []
+
+
+def test_dates_order_claimed_after_publication(pkg: PackageCopy) -> None:
+    pkg.set("claims", C352, claim_date="2017-06-02")  # the source is of 2017-05
+    f = only(found(pkg, "dates.order"))
+    assert (f.key, f.field) == (C352, "published_date")
+
+
+def test_strike_total_moved_to_the_2019_period_is_reported(pkg: PackageCopy) -> None:
+    """The 2017 "more than 20,000" given the period of the 2019 total ends after it was said."""
+    pkg.set("claims", C20K, period_end="2019-04-30")
+    f = only(found(pkg, "dates.order"))
+    assert (f.key, f.field, f.value) == (C20K, "claim_date", "2017-04-30")
+
+
+def test_dates_coverage_before_the_window(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, period_start="2013")
+    f = only(found(pkg, "dates.coverage"))
+    assert (f.key, f.field) == (C45, "period_start")
+    assert "2014-08-08" in f.message
+
+
+def test_dates_coverage_overlapping_the_start_passes(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, period_start="2014")  # 2014 overlaps 2014-08-08 onwards
+    assert found(pkg, "dates.coverage") == []
+
+
+def test_dates_coverage_after_today(pkg: PackageCopy) -> None:
+    pkg.set("sources", "horrya-2019-06-01-coalition-1300", published_date="2027-01")
+    f = only(found(pkg, "dates.coverage"))
+    assert (f.resource, f.field, f.path) == ("sources", "published_date", "data/sources.csv")
+    assert "after today" in f.message
+
+
+def test_dates_stock_instant(pkg: PackageCopy) -> None:
+    pkg.set("claims", C111, period_start="2019-05")
+    f = only(found(pkg, "dates.stock-instant"))
+    assert (f.key, f.field) == (C111, "period_end")
+
+
+# --- counts ------------------------------------------------------------------------------
+
+
+def test_counts_bounds_vague_without_max(pkg: PackageCopy) -> None:
+    pkg.set("claims", CMP, value_max="")
+    f = only(found(pkg, "counts.bounds"))
+    assert (f.key, f.field) == (CMP, "value_max")
+    assert "needs value_max" in f.message
+
+
+def test_counts_bounds_max_on_exact(pkg: PackageCopy) -> None:
+    pkg.set("claims", C34502, value_max="40000")
+    assert "has no upper end" in only(found(pkg, "counts.bounds")).message
+
+
+def test_counts_bounds_max_below_value(pkg: PackageCopy) -> None:
+    pkg.set("claims", CMP, value_max="10000")
+    assert "less than value" in only(found(pkg, "counts.bounds")).message
+
+
+# --- refs --------------------------------------------------------------------------------
+
+
+def test_refs_places(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, places="syria,atlantis")
+    f = only(found(pkg, "refs.places"))
+    assert (f.key, f.field, f.value) == (C45, "places", "atlantis")
+
+
+def test_refs_places_space_after_comma_is_not_a_place(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, places="syria, iraq")
+    assert only(found(pkg, "refs.places")).value == " iraq"
+
+
+def test_refs_cycle_in_places(pkg: PackageCopy) -> None:
+    pkg.set("places", "syria", parent_id="baghouz")  # baghouz -> deir-ez-zor -> syria
+    cycle = found(pkg, "refs.cycle")
+    assert {(f.resource, f.key) for f in cycle} == {
+        ("places", "syria"), ("places", "baghouz"), ("places", "deir-ez-zor"),
+    }  # fmt: skip
+
+
+def test_refs_cycle_actor_own_parent(pkg: PackageCopy) -> None:
+    pkg.set("actors", "coalition", parent_id="coalition")
+    f = only(found(pkg, "refs.cycle"))
+    assert (f.resource, f.key, f.field) == ("actors", "coalition", "parent_id")
+
+
+def test_refs_cycle_claim_related_to_itself(pkg: PackageCopy) -> None:
+    pkg.relate(C352, "disputes", C352)
+    f = only(found(pkg, "refs.cycle"))
+    assert f.resource == "relations"
+    assert "related to itself" in f.message
+
+
+def test_refs_cycle_in_updates(pkg: PackageCopy) -> None:
+    pkg.relate(C352, "updates", C1302)  # 1302 already updates 352
+    assert {f.key for f in found(pkg, "refs.cycle")} == {
+        f"{C352}, updates, {C1302}", f"{C1302}, updates, {C352}",
+    }  # fmt: skip
+
+
+# --- quote -------------------------------------------------------------------------------
+
+
+def test_strike_total_stripped_of_its_quote_is_reported(pkg: PackageCopy) -> None:
+    pkg.set("claims", C34502, quote="وأشار التحالف الدولي في بيان")
+    f = only(found(pkg, "quote.value"))
+    assert (f.key, f.field, f.value) == (C34502, "value_text", "34,502")
+
+
+def test_quote_value_wrong_number(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1302, value="1303")
+    f = only(found(pkg, "quote.value"))
+    assert (f.key, f.field) == (C1302, "value")
+    assert "does not denote value 1303" in f.message
+
+
+def test_quote_value_reads_arabic_forms(pkg: PackageCopy) -> None:
+    pkg.set("claims", C20K, value="2000")  # "20 ألف" is 20,000
+    assert only(found(pkg, "quote.value")).key == C20K
+
+
+def test_quote_value_vague_must_match_the_convention(pkg: PackageCopy) -> None:
+    pkg.set("claims", CMP, value_max="50000")
+    assert only(found(pkg, "quote.value")).key == CMP
+
+
+def test_quote_value_eastern_digits_pass(pkg: PackageCopy) -> None:
+    quote = pkg.row("claims", C45)["quote"].replace("45", "٤٥")
+    pkg.set("claims", C45, quote=quote, value_text="٤٥")
+    assert found(pkg, "quote.value") == []
+
+
+def test_quote_value_folds_whitespace(pkg: PackageCopy) -> None:
+    quote = pkg.row("claims", C20K)["quote"].replace("20 ألف", "20\u00a0 ألف")
+    pkg.set("claims", C20K, quote=quote)
+    assert found(pkg, "quote.value") == []
+
+
+def test_quote_source_text(pkg: PackageCopy) -> None:
+    pkg.set("claims", C352, quote="قتل 352 طفلا")
+    f = only(found(pkg, "quote.source-text"))
+    assert (f.key, f.field) == (C352, "quote")
+
+
+def test_quote_source_text_folds_persian_yeh(pkg: PackageCopy) -> None:
+    quote = pkg.row("claims", C1302)["quote"]
+    assert "ی" in quote
+    pkg.set("claims", C1302, quote=quote.replace("ی", "ي"))  # Arabic yeh in the quote
+    assert found(pkg, "quote.source-text") == []
+
+
+def test_quote_source_text_missing_file(pkg: PackageCopy) -> None:
+    (pkg.root / "data/sources/horrya-2019-06-01-coalition-1300.txt").unlink()
+    f = only(found(pkg, "quote.source-text"))
+    assert (f.resource, f.field) == ("sources", "text_path")
+    assert "does not exist" in f.message
+
+
+def test_quote_source_text_symlink_out_of_the_package(pkg: PackageCopy, tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("secret", encoding="utf-8")
+    link = pkg.root / "data/sources/link.txt"
+    link.symlink_to(outside)
+    pkg.set("sources", "horrya-2019-06-01-coalition-1300", text_path="data/sources/link.txt")
+    findings = found(pkg, "quote.source-text")
+    assert [f.message for f in findings if f.resource == "sources"] == [
+        "text_path data/sources/link.txt lies outside the package"
+    ]
+
+
+def test_text_path_climbing_out_is_refused_by_the_schema(pkg: PackageCopy) -> None:
+    pkg.set("sources", "horrya-2019-06-01-coalition-1300", text_path="data/sources/../../x.txt")
+    report = validate(pkg.descriptor, select=["quote.source-text"], today=TODAY)
+    assert [(f.rule, f.field) for f in report.findings] == [("constraint-error", "text_path")]
+
+
+def test_quote_keywords(pkg: PackageCopy) -> None:
+    pkg.set("metrics", "reports-open", keywords="xyz")
+    findings = found(pkg, "quote.keywords")
+    assert {f.key for f in findings} == {C111, "oir-2017-04-30-reports-open-42"}
+    assert all(f.severity == "warning" for f in findings)
+
+
+# --- series ------------------------------------------------------------------------------
+
+
+def test_series_nesting(pkg: PackageCopy) -> None:
+    pkg.set("claims", C348, value="4000")  # 2018 in Syria, inside 3,712 for 2014-Apr 2019
+    f = only(found(pkg, "series.nesting"))
+    assert (f.key, f.severity, f.field) == (C348, "error", "value")
+    assert C3712 in f.message
+
+
+def test_series_nesting_claimed_later_is_a_warning(pkg: PackageCopy) -> None:
+    pkg.set("claims", C348, value="4000", claim_date="2020")
+    assert only(found(pkg, "series.nesting")).severity == "warning"
+
+
+def test_series_nesting_needs_places_within(pkg: PackageCopy) -> None:
+    # a part about Iraq is not inside a whole about Syria
+    pkg.set("claims", C348, value="4000", places="iraq")
+    assert found(pkg, "series.nesting") == []
+
+
+def test_series_nesting_through_parent_places(pkg: PackageCopy) -> None:
+    pkg.set("claims", C348, value="4000", places="baghouz")  # Baghouz -> Deir ez-Zor -> Syria
+    assert only(found(pkg, "series.nesting")).key == C348
+
+
+def test_strike_total_moved_to_the_2017_period_is_reported(pkg: PackageCopy) -> None:
+    """34,502 strikes over the 2017 period exceeds what "more than 20,000" rounds to."""
+    pkg.set("claims", C34502, period_end="2017-03")
+    f = only(found(pkg, "series.rounding"))
+    assert (f.key, f.severity) == (C34502, "warning")
+    assert C20K in f.message
+    assert "29999" in f.message
+
+
+def test_strike_totals_swapped_are_reported(pkg: PackageCopy) -> None:
+    """Each total given the other's period: the 2017 one now claims more than the 2019 one."""
+    pkg.set("claims", C34502, period_end="2017-03")
+    pkg.set("claims", C20K, period_end="2019-04-30")
+    report = validate(pkg.descriptor, today=TODAY)
+    rules = {(f.rule, f.key) for f in report.findings}
+    assert ("dates.order", C20K) in rules
+    assert ("series.rounding", C34502) in rules
+
+
+# --- relations ---------------------------------------------------------------------------
+
+
+def test_relations_part_of_metric(pkg: PackageCopy) -> None:
+    pkg.relate(C45, "part_of", C20K)
+    f = only(found(pkg, "relations.part-of"))
+    assert (f.resource, f.field, f.key) == ("relations", "metric", f"{C45}, part_of, {C20K}")
+    assert f.path == "data/relations.csv"
+
+
+def test_relations_part_of_period_and_value(pkg: PackageCopy) -> None:
+    pkg.relate(C3712, "part_of", C348)  # the whole as a part of its part
+    fields = {f.field for f in found(pkg, "relations.part-of")}
+    assert fields == {"period", "value"}
+
+
+def test_relations_updates(pkg: PackageCopy) -> None:
+    pkg.relate(C352, "updates", C1302)
+    fields = {f.field for f in found(pkg, "relations.updates")}
+    assert fields == {"claim_date"}
+
+
+def test_relations_updates_must_not_shrink(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1302, value="300")
+    f = only(found(pkg, "relations.updates"))
+    assert (f.field, f.key) == ("value", f"{C1302}, updates, {C352}")
+
+
+def test_relations_restates(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1300, value="100")  # about 100 cannot restate at least 1,302
+    f = only(found(pkg, "relations.restates"))
+    assert f.field == "value"
+
+
+def test_relations_restates_same_places(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1300, places="syria")
+    assert only(found(pkg, "relations.restates")).field == "places"
+
+
+def test_relations_restates_place_order_does_not_matter(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1300, places="iraq,syria")
+    assert found(pkg, "relations.restates") == []
+
+
+def test_relations_parts_sum(pkg: PackageCopy) -> None:
+    # 2017 in Syria, 3,500: with 348 in 2018 (disjoint) the parts exceed the whole's 3,712
+    pkg.add("claims", C348, claim_id="srg-2019-x-2017", period_start="2017", period_end="2017",
+            value="3500", value_text="348")  # fmt: skip
+    pkg.relate("srg-2019-x-2017", "part_of", C3712)
+    f = only(found(pkg, "relations.parts-sum"))
+    assert (f.key, f.field) == (C3712, "value")
+    assert "3848" in f.message
+
+
+def test_relations_parts_sum_overlapping_parts_are_not_added(pkg: PackageCopy) -> None:
+    pkg.add("claims", C348, claim_id="srg-2019-x-2018", value="3500", value_text="348")
+    pkg.relate("srg-2019-x-2018", "part_of", C3712)  # same period as the 348: overlap
+    assert found(pkg, "relations.parts-sum") == []
+
+
+def test_relations_parts_sum_disjoint_in_place(pkg: PackageCopy) -> None:
+    pkg.set("claims", C3712, places="syria,iraq")
+    pkg.add("claims", C348, claim_id="srg-2019-x-iraq", places="iraq", value="3500",
+            value_text="348")  # fmt: skip
+    pkg.relate("srg-2019-x-iraq", "part_of", C3712)
+    assert "3848" in only(found(pkg, "relations.parts-sum")).message
+
+
+def test_relations_parts_sum_heaviest_disjoint_set(pkg: PackageCopy) -> None:
+    """Parts a (2015), b (2015-2016), c (2016): a and c are disjoint, b overlaps both; the
+    seed's 348 (2018) is disjoint from all three. Heaviest: 348 + a + c, not 348 + b."""
+    for cid, start, end, value in (
+        ("srg-x-a", "2015", "2015", "2000"),
+        ("srg-x-b", "2015", "2016", "3000"),
+        ("srg-x-c", "2016", "2016", "2000"),
+    ):
+        pkg.add("claims", C348, claim_id=cid, period_start=start, period_end=end, value=value)
+        pkg.relate(cid, "part_of", C3712)
+    f = only(found(pkg, "relations.parts-sum"))
+    assert f"{C348}, srg-x-a, srg-x-c " in f.message
+    assert "at least 4348" in f.message
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+
+def test_duplicates_claim(pkg: PackageCopy) -> None:
+    pkg.add("claims", C45, claim_id="oir-2017-04-30-civilian-deaths-45-again")
+    f = only(found(pkg, "duplicates.claim"))
+    assert (f.key, f.severity) == ("oir-2017-04-30-civilian-deaths-45-again", "warning")
+    assert C45 in f.message
+
+
+def test_duplicates_claim_original_is_the_smallest_id(pkg: PackageCopy) -> None:
+    pkg.add("claims", C45, claim_id="a-copy-listed-last")  # sorts before C45
+    f = only(found(pkg, "duplicates.claim"))
+    assert f.key == C45
+    assert "repeats claim a-copy-listed-last" in f.message
+
+
+# --- cells -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "flagged"),
+    [
+        ('=HYPERLINK("http://x","click")', True),
+        ("+cmd|' /C calc'!A0", True),
+        ("@SUM(A1:A2)", True),
+        ("-A1", True),
+        ("  =1+1", True),
+        ("-5 degrees", False),
+        ("+44 20 7946 0000", False),
+        ("a = b", False),
+        ("@airwars", False),
+    ],
+)
+def test_cells_formula(pkg: PackageCopy, cell: str, flagged: bool) -> None:
+    pkg.set("claims", C45, notes=cell)
+    findings = found(pkg, "cells.formula")
+    if flagged:
+        f = only(findings)
+        assert (f.resource, f.key, f.field, f.value, f.severity) == (
+            "claims", C45, "notes", cell, "warning",
+        )  # fmt: skip
+    else:
+        assert findings == []
+
+
+def test_cells_formula_in_any_resource(pkg: PackageCopy) -> None:
+    pkg.set("places", "mosul", name_en="=1+1")
+    f = only(found(pkg, "cells.formula"))
+    assert (f.resource, f.key, f.path) == ("places", "mosul", "data/places.csv")
+
+
+def test_every_rule_has_a_failing_test() -> None:
+    text = Path(__file__).read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f'"{rule}"' in text.split("def test_bundled_package_passes", 1)[1], rule
