@@ -263,6 +263,8 @@ def release(
         else "first release"
     )
     verb = "would release" if result.dry_run else "released"
+    if result.recovered:
+        err.print("rolled back an interrupted release first (its journal was left behind)")
     lines = [
         f"{verb} {result.name} {result.version}, {since}",
         f"required bump: {result.required_bump.label} — {MEANING[result.required_bump]}",

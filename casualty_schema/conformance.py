@@ -145,3 +145,46 @@ def _finding(change: Change, spec: PackageSpec, path: str) -> dict[str, Any]:
             summary=change.summary, reason=change.reason
         ),
     }
+
+
+def rule_ready(
+    spec: PackageSpec, tables: dict[str, pl.DataFrame]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The typed tables the consistency rules can run on: a canonical resource whose frame
+    lacks a canonical field, or has it with another type, is left out (the rules that need it
+    do not run) and reported as one ``schema-error``. A conformance error says the same of a
+    downstream package; this also covers a package that calls itself the canonical one."""
+    from casualty_schema.schemas import polars_dtype
+
+    canonical = canonical_package()
+    ready: dict[str, pl.DataFrame] = {}
+    rows: list[dict[str, Any]] = []
+    error = STRUCTURAL_ERRORS["schema-error"]
+    for name, table in tables.items():
+        expected = canonical.resources.get(name)
+        if expected is None:
+            ready[name] = table
+            continue
+        problems = [
+            f"{f.name} is missing" if f.name not in table.columns
+            else f"{f.name} is {table.schema[f.name]}, not {polars_dtype(f)}"
+            for f in expected.fields
+            if f.name not in table.columns or table.schema[f.name] != polars_dtype(f)
+        ]  # fmt: skip
+        if problems:
+            rows.append(
+                {
+                    "rule": error.type,
+                    "severity": "error",
+                    "resource": name,
+                    "path": spec.resources[name].path,
+                    "message": error.message(
+                        resource=name,
+                        note="the consistency rules that need it were not run: "
+                        + "; ".join(problems),
+                    ),
+                }
+            )
+        else:
+            ready[name] = table
+    return ready, findings_frame(rows)

@@ -8,6 +8,7 @@ that every later stage derives from. Nothing about fields is typed anywhere else
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,9 @@ import frictionless
 import polars as pl
 
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+
+# The text form of a partial date (casualty_schema.partial_date reads it).
+PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 
 
 class DescriptorError(Exception):
@@ -162,7 +166,9 @@ def load_package(package: Path) -> PackageSpec:
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DescriptorError(path, ["it has no resources: 'resources' must be a non-empty list"])
+    _check_inline(path, descriptor)
     _check_profile(path, descriptor)
+    _check_shapes(path, descriptor)
     specs = {}
     for resource in resources:
         spec = _resource_spec(resource)
@@ -171,6 +177,99 @@ def load_package(package: Path) -> PackageSpec:
     return PackageSpec(
         root=path.parent, descriptor_path=path, descriptor=descriptor, resources=specs
     )
+
+
+def _check_inline(path: Path, descriptor: dict[str, Any]) -> None:
+    """Everything must be in the descriptor: a schema given by path or URL is not read
+    (nothing outside the package, nothing from the network), and ``temporal`` is an object
+    whose dates are partial dates."""
+    notes = []
+    for i, resource in enumerate(descriptor["resources"]):
+        if not isinstance(resource, dict):
+            notes.append(f"resource {i + 1} must be an object")
+            continue
+        schema = resource.get("schema")
+        if schema is not None and not isinstance(schema, dict):
+            notes.append(
+                f"resource {resource.get('name', i + 1)}: the schema must be given inline as an "
+                f"object; {schema!r} is not read (no schema is fetched or read from a path)"
+            )
+    temporal = descriptor.get("temporal")
+    if temporal is not None:
+        dates = temporal.values() if isinstance(temporal, dict) else []
+        if (
+            not isinstance(temporal, dict)
+            or "start" not in temporal
+            or not all(isinstance(d, str) and re.fullmatch(PARTIAL_DATE, d) for d in dates)
+        ):
+            notes.append(
+                f"temporal must be an object with a start (and an optional end) given as "
+                f"partial dates, not {temporal!r}"
+            )
+    if notes:
+        raise DescriptorError(path, notes)
+
+
+# The JSON types each constraint must have (what the profile lets through, the readers need).
+NUMBER = (int, float)
+CONSTRAINT_TYPES: dict[str, tuple[type, ...]] = {
+    "required": (bool,),
+    "unique": (bool,),
+    "minLength": (int,),
+    "maxLength": (int,),
+    "minimum": (*NUMBER, str),
+    "maximum": (*NUMBER, str),
+    "exclusiveMinimum": (*NUMBER, str),
+    "exclusiveMaximum": (*NUMBER, str),
+    "pattern": (str,),
+    "enum": (list,),
+}
+
+
+def _check_shapes(path: Path, descriptor: dict[str, Any]) -> None:
+    """The shapes every later stage relies on, which the profile does not fully enforce."""
+    notes = []
+    for resource in descriptor["resources"]:
+        name = resource.get("name")
+        schema = resource.get("schema") or {}
+        fields = schema.get("fields", [])
+        if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+            notes.append(f"resource {name}: schema.fields must be a list of objects")
+            continue
+        for f in fields:
+            constraints = f.get("constraints", {})
+            if not isinstance(constraints, dict):
+                notes.append(
+                    f"resource {name}: field {f.get('name')}: constraints must be an object"
+                )
+                continue
+            for key, value in constraints.items():
+                wanted = CONSTRAINT_TYPES.get(key)
+                if wanted and (
+                    not isinstance(value, wanted)
+                    or isinstance(value, bool) is not (wanted == (bool,))
+                ):
+                    notes.append(
+                        f"resource {name}: field {f.get('name')}: constraint {key} "
+                        f"cannot be {value!r}"
+                    )
+        for fk in schema.get("foreignKeys") or []:
+            reference = fk.get("reference") if isinstance(fk, dict) else None
+            if (
+                not isinstance(fk, dict)
+                or not isinstance(fk.get("fields"), (str, list))
+                or not isinstance(reference, dict)
+                or not isinstance(reference.get("fields"), (str, list))
+            ):
+                notes.append(
+                    f"resource {name}: a foreign key needs fields and a reference with fields: "
+                    f"{fk!r}"
+                )
+        primary_key = schema.get("primaryKey", [])
+        if not isinstance(primary_key, (str, list)):
+            notes.append(f"resource {name}: primaryKey must be a field name or a list of them")
+    if notes:
+        raise DescriptorError(path, notes)
 
 
 def _check_profile(path: Path, descriptor: dict[str, Any]) -> None:
@@ -268,8 +367,6 @@ def _check_schemas(path: Path, specs: Mapping[str, ResourceSpec]) -> None:
             if "enum" in c and isinstance(c["enum"], list) and not c["enum"]:
                 notes.append(f"resource {spec.name}: field {fs.name}: enum is empty")
             if "pattern" in c:
-                import re
-
                 try:
                     re.compile(str(c["pattern"]))
                 except re.error as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from casualty_schema.changed import changed_keys, only_changed
-from casualty_schema.conformance import check_conformance
+from casualty_schema.conformance import check_conformance, rule_ready
 from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
 from casualty_schema.findings import STRUCTURAL_ERRORS, conform
 from casualty_schema.frames import Frames
@@ -75,8 +75,9 @@ def run(
     conformance = check_conformance(spec)
     say("checking structure")
     structure = check_structure(spec)
-    frames = Frames(spec, structure.frames, today or date.today())
-    parts = [conformance, conform(structure.findings)]
+    tables, unready = rule_ready(spec, structure.frames)
+    frames = Frames(spec, tables, today or date.today())
+    parts = [conformance, conform(structure.findings), unready]
     for rule_id in rule_ids:
         say(f"checking {rule_id}")
         parts.append(RULES[rule_id].run(frames))

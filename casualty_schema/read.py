@@ -365,7 +365,7 @@ def guess_encoding(raw: bytes) -> str | None:
     sample = raw[:1_000_000]
     if sample.count(b"\x00") > len(sample) // 4:
         return "UTF-16 or UTF-32 (every other byte is NUL)"
-    high = bytes(b for b in sample if b >= 0x80)
+    high = sample.translate(None, bytes(range(0x80)))  # the non-ASCII bytes
     if not high:
         return None
     arabic = high.decode("windows-1256", errors="replace")

@@ -16,6 +16,12 @@ undoes what it did when anything fails (or is interrupted) before it ends: a ref
 or interrupted release leaves the working tree, ``DIR`` and the repository as they were. An
 existing version is never overwritten.
 
+A process that is killed outright (SIGKILL, a power cut) runs no undo. For that, a journal
+(``.release-journal.json`` in the package directory) names the staging directories from the
+start, and every move, backup and the commit before the first move; it is marked complete
+only when the release has succeeded. The next release (or :func:`recover`) rolls back what an
+incomplete journal names and removes the staging directories, before anything else.
+
 Time comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set:
 ``created``, the CHANGELOG date and the archive's timestamps. Without it, ``created`` and
 the date are the current time and every archive entry is dated 1980-01-01 00:00:00, the
@@ -48,6 +54,7 @@ from casualty_schema.render.diff import changelog as changelog_summary
 from casualty_schema.report import Report
 
 DEFAULT_OUT = "dist"
+JOURNAL = ".release-journal.json"
 SUMS = "SHA256SUMS"
 CHANGELOG = "CHANGELOG.md"
 DESCRIPTOR = "datapackage.json"
@@ -128,6 +135,7 @@ class ReleaseResult:
     section: str  # the new CHANGELOG section
     dry_run: bool
     tag: str | None = None  # the tag created
+    recovered: bool = False  # an interrupted release was rolled back first
 
     @property
     def required_bump(self) -> Bump:
@@ -431,6 +439,7 @@ def make_release(
     (invalid data, a too-small bump, an existing version) or :class:`ReleaseError`."""
     root = _package_dir(Path(package))
     out_dir = _absolute(Path(out) if out is not None else root / DEFAULT_OUT)
+    recovered = recover(root)
     if (bump is None) == (version is None):
         raise ReleaseError("give exactly one of --bump and --version")
     try:
@@ -482,7 +491,59 @@ def make_release(
         section=section,
         dry_run=dry_run,
         tag=tag_name,
+        recovered=recovered,
     )
+
+
+# --- the journal: surviving a process that is killed ------------------------------------------
+
+
+def _write_journal(root: Path, entries: dict[str, Any]) -> None:
+    """Replace the journal atomically: it is always whole, old or new."""
+    tmp = root / f"{JOURNAL}.tmp"
+    tmp.write_text(json.dumps(entries, indent=2), encoding="utf-8")
+    os.replace(tmp, root / JOURNAL)
+
+
+def _journal(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+    return data
+
+
+def recover(root: Path) -> bool:
+    """Roll back a release that was killed before it completed, as its journal names it;
+    remove its staging directories. True when there was one."""
+    root = _package_dir(root)
+    (root / f"{JOURNAL}.tmp").unlink(missing_ok=True)
+    if not (root / JOURNAL).is_file():
+        return False
+    try:
+        data = _journal(root)
+    except (OSError, ValueError):
+        data = {}
+    if not data.get("complete"):
+        head, tag_name = data.get("head"), data.get("tag")
+        if tag_name:
+            with suppress(SourceError):
+                _git_quiet(root, "tag", "-d", tag_name)
+        if head:
+            with suppress(SourceError):
+                current = git(root, "rev-parse", "HEAD").decode().strip()
+                if current != head:
+                    _undo_commit(root, head)
+        for move in reversed(data.get("moves", [])):
+            dst, backup = Path(move["dst"]), move.get("backup")
+            if backup is None:
+                dst.unlink(missing_ok=True)
+            elif Path(backup).exists():
+                os.replace(backup, dst)
+        made_out = data.get("made_out")
+        if made_out and Path(made_out).is_dir() and not any(Path(made_out).iterdir()):
+            Path(made_out).rmdir()
+    for stage in data.get("stages", []):
+        shutil.rmtree(stage, ignore_errors=True)
+    (root / JOURNAL).unlink(missing_ok=True)
+    return True
 
 
 def _publish(
@@ -508,24 +569,37 @@ def _publish(
             (archive, out / archive.name, stage.out_stage),
             (sums, out / SUMS, stage.out_stage),
         ]
+        journal = _journal(root)
+        if undo:  # the out directory was made here
+            journal["made_out"] = str(out)
+        journal["moves"] = []
         for i, (src, dst, backups) in enumerate(moves):
+            backup = None
             if dst.exists():
                 backup = backups / f"backup-{i}-{dst.name}"
                 shutil.copy2(dst, backup)
                 shutil.copymode(dst, src)
-                undo.append(_restore(backup, dst))
-            else:
-                undo.append(_remove(dst))
+            journal["moves"].append({"dst": str(dst), "backup": str(backup) if backup else None})
+        if tag:
+            journal["head"] = git(root, "rev-parse", "HEAD").decode().strip()
+            journal["tag"] = f"v{version}"
+        _write_journal(root, journal)  # from here on, a killed release can be rolled back
+        for move, (src, dst, _backups) in zip(journal["moves"], moves, strict=True):
+            backup = move["backup"]
+            undo.append(_restore(Path(backup), dst) if backup else _remove(dst))
             move_into_place(src, dst)
         if not tag:
+            _complete(root)
             return None
         # each undo is registered before its step: a step may fail after doing its work
-        head = git(root, "rev-parse", "HEAD").decode().strip()
+        head = journal["head"]
         undo.append(lambda: _undo_commit(root, head))
         commit_release(root, version, name)
         tag_name = f"v{version}"  # check_unreleased made sure it did not exist
         undo.append(lambda: _git_quiet(root, "tag", "-d", tag_name))
-        return create_tag(root, version, f"{name} {version}\n\n{section}")
+        created_tag = create_tag(root, version, f"{name} {version}\n\n{section}")
+        _complete(root)
+        return created_tag
     except BaseException as error:
         for step in reversed(undo):
             with suppress(OSError, SourceError):
@@ -533,6 +607,13 @@ def _publish(
         if isinstance(error, SourceError):  # git refused to commit or tag
             raise ReleaseError(f"rolled back: {error}") from None
         raise
+
+
+def _complete(root: Path) -> None:
+    """The release has succeeded: recovery must only clean up, never roll back."""
+    journal = _journal(root)
+    journal["complete"] = True
+    _write_journal(root, journal)
 
 
 def _restore(backup: Path, dst: Path) -> Callable[[], None]:
@@ -556,11 +637,15 @@ def _git_quiet(root: Path, *args: str) -> None:
 def _staging(root: Path, out: Path) -> Iterator[Stage]:
     """Temporary directories beside the destinations, removed whatever happens."""
     package_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=root))
+    stages = [str(package_stage)]
     try:
+        _write_journal(root, {"stages": stages})
         if out.parent.resolve() == root.resolve():
             out_stage = package_stage
         else:
             out_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=out.parent))
+            stages.append(str(out_stage))
+            _write_journal(root, {"stages": stages})
         try:
             yield Stage(root, out, package_stage, out_stage)
         finally:
@@ -568,6 +653,7 @@ def _staging(root: Path, out: Path) -> Iterator[Stage]:
                 shutil.rmtree(out_stage, ignore_errors=True)
     finally:
         shutil.rmtree(package_stage, ignore_errors=True)
+        (root / JOURNAL).unlink(missing_ok=True)
 
 
 # --- the descriptor, the changelog, the sums --------------------------------------------------

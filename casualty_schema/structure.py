@@ -211,9 +211,14 @@ def rust_pattern(pattern: str) -> str | None:
     if flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_LOCALE):
         return None
     try:
-        return "^(?:" + _translate(list(parsed.data), flags, tail=True) + ")"
+        translated = "^(?:" + _translate(list(parsed.data), flags, tail=True) + ")"
     except _Untranslatable:
         return None
+    try:  # the Rust engine has limits of its own (size of the compiled program)
+        pl.Series([""], dtype=pl.String).str.contains(translated)
+    except pl.exceptions.PolarsError:
+        return None
+    return translated
 
 
 def _translate(items: Sequence[tuple[Any, Any]], flags: int, *, tail: bool) -> str:
@@ -592,7 +597,9 @@ class _Typed:
 
 
 def _typed(table: Table) -> _Typed:
-    """Every cell of ``table`` read with its field's type."""
+    """Every cell of ``table`` read with its field's type: for field number i, ``__p{i}`` (the
+    cell has text that is not a missing value), ``__v{i}`` (the typed value) and ``__ok{i}``
+    (no type error); ``__blank`` marks the blank rows."""
     resource = table.resource
     problems: list[dict[str, Any]] = []
     fields: list[_Field] = []
@@ -604,12 +611,9 @@ def _typed(table: Table) -> _Typed:
         if problem is not None:
             problems.append(_schema_error(resource, problem))
             continue
-        missing = missing_values(resource, column)
-        text = pl.when(~pl.col(column.name).is_in(missing)).then(pl.col(column.name))
+        text = pl.when(pl.col(f"__p{index}")).then(pl.col(column.name))
         fields.append(_Field(column, spec, index, READERS[spec.type](text, spec)))
-    blank = pl.col(ROW).is_in(table.blank_rows.implode())
     frame = table.cells.with_columns(
-        *[f.reading.value.alias(f"__v{f.index}") for f in fields],
         *[
             (
                 pl.col(f.column.name).is_not_null()
@@ -617,8 +621,9 @@ def _typed(table: Table) -> _Typed:
             ).alias(f"__p{f.index}")
             for f in fields
         ],
-        blank.alias("__blank"),
+        pl.col(ROW).is_in(table.blank_rows.implode()).alias("__blank"),
     )
+    frame = frame.with_columns(f.reading.value.alias(f"__v{f.index}") for f in fields)
     frame = frame.with_columns(  # a value, or no text: the type is right
         (~f.present | f.value.is_not_null()).alias(f"__ok{f.index}") for f in fields
     )

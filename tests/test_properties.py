@@ -118,3 +118,44 @@ def test_findings_do_not_depend_on_row_order(
         assert _signature(before) == _signature(after)
     finally:
         shutil.rmtree(root)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found += _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found += _paths(v, (*prefix, i))
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), value=json_values)
+def test_random_descriptors_never_crash(data: st.DataObject, value: object) -> None:
+    """Any value at any place of the descriptor: findings or a package-error, never a raise."""
+    import json
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    path = data.draw(st.sampled_from(_paths(descriptor)[1:]))
+    node = descriptor
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    root = _copy()
+    try:
+        (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        report = validate(root, today=TODAY)
+        assert report.exit_code in (0, 1, 2)
+    finally:
+        shutil.rmtree(root)

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -565,3 +566,68 @@ def test_cli_release(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["release", str(pkg.root), "--version", "9.0.0", "--baseline", "x"])
     assert bad.exit_code == 2
     assert "Traceback" not in bad.output
+
+
+# --- a release killed outright (SIGKILL): the journal lets the next run roll it back ------
+
+KILLER = """
+import os, signal, sys
+import casualty_schema.release as r
+from casualty_schema.report import Report
+
+step, nth = sys.argv[2], int(sys.argv[3])
+r.validate = lambda path: Report(str(path))  # validation has its own tests
+real = getattr(r, step)
+calls = []
+
+def killed_after(*args, **kwargs):
+    result = real(*args, **kwargs)
+    calls.append(1)
+    if len(calls) == nth:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+setattr(r, step, killed_after)
+r.make_release(sys.argv[1], bump="minor", tag=True, source_date_epoch=int(sys.argv[4]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("step", "nth"),
+    [
+        ("stage_descriptor", 1),
+        ("build_archive", 1),
+        ("move_into_place", 1),
+        ("move_into_place", 3),
+        ("move_into_place", 4),
+        ("commit_release", 1),
+        ("create_tag", 1),
+    ],
+)
+def test_a_killed_release_is_rolled_back_by_the_next(
+    ready: PackageCopy, step: str, nth: int
+) -> None:
+    before, state = files(ready.root), git_state(ready.root)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(ready.root), step, str(nth), str(EPOCH)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == -9, done.stderr  # it was killed, ran no undo
+    assert (ready.root / release_module.JOURNAL).is_file()
+    assert release_module.recover(ready.root)
+    assert files(ready.root) == before
+    assert git_state(ready.root) == state
+    assert not list(ready.root.glob(".release*"))
+    assert not list(ready.root.parent.glob(".release-*"))
+    # and the release can then be made
+    result = make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert result.version == "0.2.0"
+
+
+def test_recovery_after_success_only_cleans_up(ready: PackageCopy) -> None:
+    result = make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
+    assert not (ready.root / release_module.JOURNAL).exists()
+    assert not release_module.recover(ready.root)
+    assert (ready.root / "dist" / result.archive.name).is_file()

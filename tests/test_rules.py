@@ -445,6 +445,18 @@ def test_cells_formula_in_any_resource(pkg: PackageCopy) -> None:
     assert (f.resource, f.key, f.path) == ("places", "mosul", "data/places.csv")
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
+def test_cells_control(pkg: PackageCopy, char: str) -> None:
+    pkg.set("claims", C45, notes=f"a{char}b")
+    f = only(found(pkg, "cells.control"))
+    assert (f.key, f.field, f.severity) == (C45, "notes", "error")
+
+
+def test_cells_control_allows_tabs_and_line_breaks(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, notes="a\tb\nc\r\nd")
+    assert found(pkg, "cells.control") == []
+
+
 def test_every_rule_has_a_failing_test() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     for rule in RULES:

@@ -1,6 +1,8 @@
-"""Rules on single cells, whatever their resource."""
+"""Rules on single cells, whatever their resource: what a file must not carry in its text."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 
@@ -11,6 +13,40 @@ from casualty_schema.rules.registry import rule
 # What a spreadsheet would run: "=..." always; "+", "-" or "@" when a function call, a cell
 # or sheet reference, or a DDE command ("cmd|") follows. A plain "-5" or "+44 20 ..." is not.
 FORMULA = r"^\s*(?:=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[+\-@]\s*[A-Za-z]{1,3}[0-9]+)"
+# C0 control characters but tab, line feed and carriage return; and DEL.
+CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+
+
+def _text_cells(frames: Frames, matches: Callable[[pl.Expr], pl.Expr]) -> pl.DataFrame:
+    """Every text cell (string fields, and list-of-string fields as written) of every
+    resource for which ``matches(text)`` holds, as violations."""
+    found = []
+    for name, table in frames.tables.items():
+        spec = frames.package.resources[name]
+        key = (
+            pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")
+            if spec.primary_key
+            else pl.lit(None, pl.String)
+        )
+        for field in spec.fields:
+            dtype = table.schema.get(field.name)
+            if dtype == pl.String:
+                text = pl.col(field.name)
+            elif dtype == pl.List(pl.String):
+                text = pl.col(field.name).list.join(field.delimiter)
+            else:
+                continue
+            found.append(
+                table.filter(matches(text)).select(
+                    pl.lit(name).alias("resource"),
+                    "__row",
+                    "__line",
+                    key.alias("key"),
+                    pl.lit(field.name).alias("field"),
+                    text.alias("value"),
+                )
+            )
+    return pl.concat(found) if found else pl.DataFrame()
 
 
 @rule(
@@ -24,26 +60,18 @@ def formula(frames: Frames) -> pl.DataFrame:
     """Maintainers open these CSV files in spreadsheets, which run a cell such as
     =HYPERLINK(...) or +cmd|' /C calc'!A0 as a formula: a contribution can carry one. The
     cell is reported, never rewritten."""
-    found = []
-    for name, table in frames.tables.items():
-        spec = frames.package.resources[name]
-        key = pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")
-        for field in spec.fields:
-            dtype = table.schema.get(field.name)
-            if dtype == pl.String:
-                text = pl.col(field.name)
-            elif dtype == pl.List(pl.String):
-                text = pl.col(field.name).list.join(field.delimiter)
-            else:
-                continue
-            found.append(
-                table.filter(text.str.contains(FORMULA)).select(
-                    pl.lit(name).alias("resource"),
-                    "__row",
-                    "__line",
-                    key.alias("key") if spec.primary_key else pl.lit(None, pl.String).alias("key"),
-                    pl.lit(field.name).alias("field"),
-                    text.alias("value"),
-                )
-            )
-    return pl.concat(found) if found else pl.DataFrame()
+    return _text_cells(frames, lambda text: text.str.contains(FORMULA))
+
+
+@rule(
+    "cells.control",
+    Severity.ERROR,
+    "claims",
+    "no text cell holds a NUL or another control character (tab and line breaks excepted)",
+    "{field} holds a control character (such as NUL): the file is corrupt or not text",
+)
+def control(frames: Frames) -> pl.DataFrame:
+    """A NUL byte or another control character in curated text is corruption (a binary
+    file, a broken export) or an attempt to hide text from a reader; Table Schema and
+    frictionless accept it as a string, so this rule is what catches it."""
+    return _text_cells(frames, lambda text: text.str.contains(CONTROL))

@@ -1,0 +1,95 @@
+"""Hostile and broken input: a finding or a clear one-line error, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from casualty_schema import load, validate
+from casualty_schema.cli import app
+from tests.builder import PackageCopy
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.json").is_file())
+runner = CliRunner()
+
+
+def prepare(tmp_path: Path, name: str) -> tuple[PackageCopy, dict[str, Any]]:
+    (tmp_path / "package").mkdir(parents=True)
+    pkg = PackageCopy(tmp_path / "package")
+    case: dict[str, Any] = json.loads((CORPUS / name / "case.json").read_text(encoding="utf-8"))
+    for path in case["delete"]:
+        (pkg.root / path).unlink()
+    files = CORPUS / name / "files"
+    if files.is_dir():
+        for source in files.rglob("*"):
+            if source.is_file():
+                target = pkg.root / source.relative_to(files)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+    for link, target in case["symlinks"].items():
+        if target == "OUTSIDE":
+            outside = tmp_path / "outside.csv"
+            outside.write_text("actor_id,name\nsecret,secret\n", encoding="utf-8")
+            target = str(outside)
+        (pkg.root / link).symlink_to(target)
+    return pkg, case
+
+
+def test_the_corpus_covers_the_issue() -> None:
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_input(tmp_path: Path, name: str) -> None:
+    pkg, case = prepare(tmp_path, name)
+    expect = case["expect"]
+    result = runner.invoke(app, ["validate", str(pkg.root), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    if "exit" in expect:
+        assert result.exit_code == expect["exit"], result.output
+    else:
+        assert result.exit_code in expect["exit_in"], result.output
+    report = json.loads(result.output)
+    found = [(f["rule"], f["resource"], f["row"]) for f in report["findings"]]
+    for rule, resource, row in expect.get("findings", []):
+        assert any(
+            f[0] == rule and (resource is None or f[1] == resource) and (row is None or f[2] == row)
+            for f in found
+        ), (rule, resource, row, found)
+    if expect.get("findings") == []:
+        assert found == []
+    if "findings_any" in expect:
+        assert any(f[0] in expect["findings_any"] for f in found), found
+    if "message" in expect:
+        assert any(expect["message"] in f["message"] for f in report["findings"]), report
+    if "line" in expect:
+        rule, resource, row = expect["findings"][0]
+        finding = next(f for f in report["findings"] if f["rule"] == rule and f["row"] == row)
+        assert finding["line"] == expect["line"]
+
+
+def test_text_output_never_shows_a_traceback(tmp_path: Path) -> None:
+    for name in CASES:
+        pkg, _case = prepare(tmp_path / name, name)
+        result = runner.invoke(app, ["validate", str(pkg.root)])
+        assert "Traceback" not in result.output, name
+        assert result.exit_code in (0, 1, 2), name
+
+
+def test_ten_megabyte_cell_is_read_whole(tmp_path: Path) -> None:
+    pkg = PackageCopy(tmp_path)
+    big = "ش" * (5 * 1024 * 1024)  # 10 MB of UTF-8
+    pkg.set("claims", "oir-2017-04-30-civilian-deaths-45", notes=big)
+    report = validate(pkg.root)
+    assert report.valid, report.findings[:3]
+    claims = load(pkg.root)["claims"]
+    notes = claims.filter(pl.col("claim_id") == "oir-2017-04-30-civilian-deaths-45")["notes"]
+    assert notes.item() == big  # not truncated
