@@ -40,14 +40,16 @@ def rounding_step(value: pl.Expr) -> pl.Expr:
     return step
 
 
-def about_band(value: pl.Expr) -> pl.Expr:
+def about_band(value: pl.Expr, step: pl.Expr | None = None) -> pl.Expr:
     """Half the rounding step, but never less than 10 % of the value (rounded up)."""
     tenth = (value + 9) // 10
-    half_step = rounding_step(value) // 2
+    half_step = (rounding_step(value) if step is None else step) // 2
     return pl.max_horizontal(tenth, half_step)
 
 
-def lower(qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr) -> pl.Expr:
+def lower(
+    qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr, step: pl.Expr | None = None
+) -> pl.Expr:
     """The least number the claim allows."""
     return (
         pl.when(qualifier.is_in(["exact", "at_least", "range", "vague"]))
@@ -57,12 +59,14 @@ def lower(qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr) -> pl.Expr:
         .when(qualifier.is_in(["at_most", "less_than"]))
         .then(pl.lit(0, pl.Int64))
         .when(qualifier == "about")
-        .then(pl.max_horizontal(value - about_band(value), pl.lit(0, pl.Int64)))
+        .then(pl.max_horizontal(value - about_band(value, step), pl.lit(0, pl.Int64)))
         .otherwise(pl.lit(None, pl.Int64))
     )
 
 
-def upper(qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr) -> pl.Expr:
+def upper(
+    qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr, step: pl.Expr | None = None
+) -> pl.Expr:
     """The greatest number the claim allows; null when the claim leaves it open."""
     return (
         pl.when(qualifier == "exact")
@@ -72,10 +76,31 @@ def upper(qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr) -> pl.Expr:
         .when(qualifier == "less_than")
         .then(value - 1)
         .when(qualifier == "about")
-        .then(value + about_band(value))
+        .then(value + about_band(value, step))
         .when(qualifier.is_in(["range", "vague"]))
         .then(value_max)
         .otherwise(pl.lit(None, pl.Int64))
+    )
+
+
+def with_bounds(claims: pl.DataFrame) -> pl.DataFrame:
+    """``claims`` with ``lower``, ``upper`` and ``upper_rounded``, the rounding step computed
+    once (a column ``_step`` used and dropped)."""
+    q, v, m = pl.col("qualifier"), pl.col("value"), pl.col("value_max")
+    step = pl.col("_step")
+    return (
+        claims.with_columns(rounding_step(v).alias("_step"))
+        .with_columns(
+            lower(q, v, m, step).alias("lower"),
+            upper(q, v, m, step).alias("upper"),
+        )
+        .with_columns(
+            pl.when(q.is_in(["more_than", "at_least"]) & (step > 1))
+            .then((v // step + 1) * step - 1)
+            .otherwise(pl.col("upper"))
+            .alias("upper_rounded")
+        )
+        .drop("_step")
     )
 
 

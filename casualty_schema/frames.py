@@ -27,12 +27,15 @@ from casualty_schema.descriptor import PackageSpec
 CLAIM_DATES = ("claim_date", "period_start", "period_end")
 
 
-def _date_columns(name: str) -> list[pl.Expr]:
+def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
+    """``frame`` with the earliest and latest day of partial-date column ``name``, as
+    ``<prefix>_earliest`` and ``<prefix>_latest`` (prefix: the column's name)."""
+    prefix = prefix or name
     text = pl.col(name)
-    return [
-        partial_date.earliest(text).alias(f"{name}_earliest"),
-        partial_date.latest(text).alias(f"{name}_latest"),
-    ]
+    frame = frame.with_columns(partial_date.earliest(text).alias(f"{prefix}_earliest"))
+    return frame.with_columns(
+        partial_date.latest(text, pl.col(f"{prefix}_earliest")).alias(f"{prefix}_latest")
+    )
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,7 @@ class Frames:
 
     @cached_property
     def sources(self) -> pl.DataFrame:
-        return self.tables["sources"].with_columns(
-            partial_date.earliest(pl.col("published_date")).alias("published_earliest"),
-            partial_date.latest(pl.col("published_date")).alias("published_latest"),
-        )
+        return with_interval(self.tables["sources"], "published_date", "published")
 
     @cached_property
     def metrics(self) -> pl.DataFrame:
@@ -79,25 +79,22 @@ class Frames:
 
     @cached_property
     def claims(self) -> pl.DataFrame:
-        q, v, m = pl.col("qualifier"), pl.col("value"), pl.col("value_max")
-        claims = self.tables["claims"].with_columns(
-            *[c for name in CLAIM_DATES for c in _date_columns(name)],
-            bounds.lower(q, v, m).alias("lower"),
-            bounds.upper(q, v, m).alias("upper"),
-            bounds.rounded_upper(q, v, m).alias("upper_rounded"),
-        )
+        claims = self.tables["claims"]
+        for name in CLAIM_DATES:
+            claims = with_interval(claims, name)
+        claims = bounds.with_bounds(claims)
         if "metrics" in self.tables:
             metrics = self.metrics.select(
                 pl.col("metric_id").alias("metric"),
                 pl.col("kind").alias("metric_kind"),
                 pl.col("additive").alias("metric_additive"),
             )
-            claims = claims.join(metrics, on="metric", how="left")
+            claims = claims.join(metrics, on="metric", how="left", maintain_order="left")
         if "sources" in self.tables:
             sources = self.sources.select(
                 "source_id", "published_date", "published_earliest", "published_latest"
             )
-            claims = claims.join(sources, on="source_id", how="left")
+            claims = claims.join(sources, on="source_id", how="left", maintain_order="left")
         return claims
 
     @cached_property

@@ -5,65 +5,66 @@
 :func:`latest` day. A partial date that is not a real calendar date (``2017-02-30``) has
 neither: both are null, and rule ``dates.calendar`` reports it.
 
-Everything here is a polars expression over a String column: no Python per row.
+Everything here is a polars expression over a String column: no Python per row, and no
+regular expression — a partial date is told by its length (4, 7 or 10 characters, the
+descriptor's pattern having checked its form) and completed to a full date for one strict
+parse.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-# The text form; the descriptor's pattern enforces it, this only splits it.
-PATTERN = r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$"
+# The form the descriptor's pattern gives; shorter texts are completed to a full date.
+PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_FORM = {4: "year", 7: "month", 10: "day"}
 
 
-def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    year = text.str.extract(PATTERN, 1).cast(pl.Int32, strict=False)
-    month = text.str.extract(PATTERN, 2).cast(pl.Int8, strict=False)
-    day = text.str.extract(PATTERN, 3).cast(pl.Int8, strict=False)
-    return year, month, day
+def _is_form(text: pl.Expr) -> pl.Expr:
+    return text.str.contains(PATTERN)
 
 
 def precision(text: pl.Expr) -> pl.Expr:
     """ "year", "month" or "day"; null for text that is not a partial date."""
-    year, month, day = _parts(text)
-    return (
-        pl.when(day.is_not_null())
-        .then(pl.lit("day"))
-        .when(month.is_not_null())
-        .then(pl.lit("month"))
-        .when(year.is_not_null())
-        .then(pl.lit("year"))
+    length = text.str.len_bytes()
+    out = pl.lit(None, dtype=pl.String)
+    for size, name in _FORM.items():
+        out = pl.when(length == size).then(pl.lit(name)).otherwise(out)
+    return pl.when(_is_form(text)).then(out).otherwise(pl.lit(None, dtype=pl.String))
+
+
+def earliest(text: pl.Expr) -> pl.Expr:
+    """The first day the partial date stands for (a polars Date), null when it is not one."""
+    length = text.str.len_bytes()
+    full = (
+        pl.when(length == 4)
+        .then(text + "-01-01")
+        .when(length == 7)
+        .then(text + "-01")
+        .when(length == 10)
+        .then(text)
         .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    # strict=False: a 30 February (or any text that is no date) is null
+    return full.str.to_date("%Y-%m-%d", strict=False)
+
+
+def latest(text: pl.Expr, first: pl.Expr | None = None) -> pl.Expr:
+    """The last day the partial date stands for (a polars Date), null when it is not one.
+    ``first``, when given, is the already computed :func:`earliest` of the same text."""
+    first = earliest(text) if first is None else first
+    length = text.str.len_bytes()
+    return (
+        pl.when(first.is_null())
+        .then(pl.lit(None, dtype=pl.Date))
+        .when(length == 4)
+        .then(pl.date(first.dt.year(), 12, 31))
+        .when(length == 7)
+        .then(first.dt.month_end())
+        .otherwise(first)
     )
 
 
 def is_calendar_date(text: pl.Expr) -> pl.Expr:
     """True when the partial date names real days (month 1-12, day within its month)."""
     return earliest(text).is_not_null()
-
-
-def earliest(text: pl.Expr) -> pl.Expr:
-    """The first day the partial date stands for (a polars Date), null when it is not one."""
-    year, month, day = _parts(text)
-    first = pl.date(year, month.fill_null(1), day.fill_null(1))
-    return pl.when(_valid(year, month, day)).then(first).otherwise(pl.lit(None, dtype=pl.Date))
-
-
-def latest(text: pl.Expr) -> pl.Expr:
-    """The last day the partial date stands for (a polars Date), null when it is not one."""
-    year, month, day = _parts(text)
-    month_start = pl.date(year, month.fill_null(12), pl.lit(1, dtype=pl.Int8))
-    last = (
-        pl.when(day.is_not_null())
-        .then(pl.date(year, month, day))
-        .otherwise(month_start.dt.month_end())
-    )
-    return pl.when(_valid(year, month, day)).then(last).otherwise(pl.lit(None, dtype=pl.Date))
-
-
-def _valid(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    month_ok = month.is_null() | month.is_between(1, 12)
-    safe_month = pl.when(month_ok).then(month.fill_null(1)).otherwise(pl.lit(1, dtype=pl.Int8))
-    days_in_month = pl.date(year, safe_month, pl.lit(1, dtype=pl.Int8)).dt.month_end().dt.day()
-    day_ok = day.is_null() | (day.is_between(1, 31) & (day <= days_in_month))
-    return year.is_not_null() & month_ok & day_ok & (month.is_not_null() | day.is_null())

@@ -311,7 +311,7 @@ def _locate(package: PackageSpec, resource: ResourceSpec) -> Path:
     candidate = root / declared
     try:
         real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
         raise refuse("the file does not exist") from None
     if not real.is_relative_to(root):
         raise refuse("a symbolic link leads outside the package")
@@ -344,6 +344,12 @@ def _decoded_body(package: PackageSpec, resource: ResourceSpec) -> bytes:
         return raw.decode(codec).encode("utf-8")
     except UnicodeDecodeError as exc:
         raise _encoding_problem(resource, raw, exc) from None
+    except LookupError:  # a codec that is not a text encoding, such as rot13
+        error = STRUCTURAL_ERRORS["encoding-error"]
+        note = "it is not a text encoding"
+        raise _Unreadable(
+            "encoding-error", error.message(encoding=resource.encoding, note=note)
+        ) from None
 
 
 def _encoding_problem(resource: ResourceSpec, raw: bytes, exc: UnicodeDecodeError) -> _Unreadable:
@@ -422,6 +428,12 @@ def _declared_dialect(resource: ResourceSpec) -> Mapping[str, Any]:
         if not honoured and not (key in _DIALECT_DEFAULTS and value == _DIALECT_DEFAULTS[key]):
             note = f"the dialect property {key}={value!r} is not supported"
             raise _Unreadable("source-error", _source_message(resource, note))
+    delimiter = dialect.get("delimiter", ",")
+    if not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n'):
+        note = (
+            f"the delimiter {delimiter!r} is not one character (other than a quote or a line end)"
+        )
+        raise _Unreadable("source-error", _source_message(resource, note))
     rows = dialect.get("headerRows", [1])
     if not (isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], int) and rows[0] > 0):
         note = f"headerRows {rows!r} is not supported: one header row only"
@@ -619,10 +631,9 @@ def _record_shapes(body: bytes, delimiter: str) -> pl.DataFrame | None:
     output alone would not do: it pads a short row with "" and reads a blank line as a row of
     "", where csv gives fewer cells.) None when the quoting is not strict.
     """
-    if b"\x00" in body:  # NUL marks the quoted cells below
-        return None
+    marker = _absent_character(body)  # marks the quoted cells below
     lines = _physical_lines(body)
-    if lines is None:
+    if lines is None or marker is None:
         return None
     text = pl.col("text")
     quotes = text.str.count_matches('"', literal=True).cast(pl.Int64)
@@ -639,7 +650,7 @@ def _record_shapes(body: bytes, delimiter: str) -> pl.DataFrame | None:
     )
     quoted = lines.filter((pl.col("quotes") > 0) | ~pl.col("start"))
     if not quoted.is_empty():
-        counted = _count_quoted(quoted, delimiter)
+        counted = _count_quoted(quoted, delimiter, marker)
         if counted is None:
             return None
         lines = lines.update(counted, on=LINE)
@@ -659,25 +670,34 @@ def _record_shapes(body: bytes, delimiter: str) -> pl.DataFrame | None:
     )
 
 
-def _count_quoted(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
+def _count_quoted(lines: pl.DataFrame, delimiter: str, marker: str) -> pl.DataFrame | None:
     """The delimiters outside quoted cells of lines that hold quotes, or None when their
     quoting is not strict. Every quoted cell (or the one a line leaves open, or continues)
-    becomes a NUL; the quoting is strict when no NUL touches anything but a delimiter."""
+    becomes ``marker``; the quoting is strict when no marker touches anything but a delimiter
+    or an end of the line."""
     text = pl.col("text")
     view = pl.when(pl.col("start")).then(text).otherwise(pl.concat_str(pl.lit('"'), text))
-    d = re.escape(delimiter)
+    d, m = re.escape(delimiter), re.escape(marker)
     marked = lines.select(
-        pl.col(LINE), view.str.replace_all(r'"(?:[^"]|"")*(?:"|\z)', "\x00").alias("marked")
+        pl.col(LINE), view.str.replace_all(r'"(?:[^"]|"")*(?:"|\z)', marker).alias("marked")
     )
-    if marked.select(pl.col("marked").str.contains(rf"[^{d}]\x00|\x00[^{d}]").any()).item():
+    if marked.select(pl.col("marked").str.contains(rf"[^{d}]{m}|{m}[^{d}]").any()).item():
         return None
     outside = pl.col("marked").str.count_matches(delimiter, literal=True).cast(pl.Int64)
     return marked.select(pl.col(LINE), outside.alias("delimiters"))
 
 
+def _absent_character(body: bytes, *, skip: str = "") -> str | None:
+    """A control character the file does not hold (None if it holds them all)."""
+    return next(
+        (c for c in "\x00\x1f\x1e\x1d\x1c\x01\x02" if c not in skip and c.encode() not in body),
+        None,
+    )
+
+
 def _physical_lines(body: bytes) -> pl.DataFrame | None:
     """The lines of the file (a final line feed starts no line), without \\r\\n or \\n."""
-    separator = next((c for c in "\x1f\x1e\x1d\x1c\x01" if c.encode() not in body), None)
+    separator = _absent_character(body, skip="\x00")
     if separator is None:
         return None
     try:

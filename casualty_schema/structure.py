@@ -819,9 +819,14 @@ def _literal_value(f: _Field, literal: Any) -> Any:
 
 
 def _comparable(f: _Field) -> pl.Expr:
-    """The value as keys compare it: NaN never equals anything, so it has no key."""
+    """The value as keys compare it: NaN never equals anything, so it has no key; a list is
+    compared as a text that spells its items unambiguously."""
     if f.spec.type == "number":
         return pl.when(~f.value.is_nan()).then(f.value)
+    if f.spec.type == "list":
+        item = pl.element().cast(pl.String).str.replace_all("\\", "\\\\", literal=True)
+        item = item.str.replace_all("\x1f", "\\u", literal=True)
+        return f.value.list.eval(item).list.join("\x1f")
     return f.value
 
 
@@ -984,13 +989,15 @@ def _narrow(typed: _Typed, fields: Sequence[_Field], rows: pl.Expr | None = None
     names = {f.column.name for f in fields} | set(typed.resource.primary_key)
     values = [f"__v{f.index}" for f in fields]
     columns = [c for c in typed.frame.columns if c in names or c in values]
-    frame = typed.frame.select(*columns, ROW, LINE)
+    keys = [_comparable(f).alias(f"__c{f.index}") for f in fields]
+    frame = typed.frame.select(*columns, ROW, LINE, *keys)
     if rows is None:
         return frame
     hits = frame.filter(rows)
     if hits.is_empty():
         return hits
-    return frame.join(hits.select(values).unique(), on=values, how="semi", nulls_equal=True)
+    on = [f"__c{f.index}" for f in fields]
+    return frame.join(hits.select(on).unique(), on=on, how="semi", nulls_equal=True)
 
 
 _NUMERIC = (pl.Int64(), pl.Float64(), pl.Boolean())
@@ -1003,14 +1010,10 @@ def _joinable(
     if target is None:  # the target has no such column: every value is missing there
         return own, pl.lit(None, dtype=own_type)
     theirs, their_type = _comparable(target), dtype(target.spec)
-    if own_type == their_type and not isinstance(own_type, pl.List):
+    if own_type == their_type:  # lists: both already spelled out by _comparable
         return own, theirs
     if own_type in _NUMERIC and their_type in _NUMERIC:
         return own.cast(pl.Float64), theirs.cast(pl.Float64)
-    if isinstance(own_type, pl.List) and own_type == their_type:
-        return own.cast(pl.List(pl.String)).list.join("\x1f"), theirs.cast(
-            pl.List(pl.String)
-        ).list.join("\x1f")
     # values of different types are never equal: compare as text that cannot coincide
     return (
         pl.concat_str(pl.lit("own\x1f"), own.cast(pl.String)),

@@ -185,9 +185,11 @@ def test_a_title_line_before_the_header_is_skipped(tmp_path: Path) -> None:
 
 
 def test_nul_bytes_are_text(tmp_path: Path) -> None:
-    table = _read(tmp_path, b"id,n,note\na\x00b,1,\x00\n")
+    table = _read(tmp_path, b'id,n,note\na\x00b,1,\x00\nc,"2,\x00",x\n')
     assert table.cells.row(0)[:3] == ("a\x00b", "1", "\x00")
+    assert table.cells.row(1)[:3] == ("c", "2,\x00", "x")
     assert table.findings.is_empty()
+    assert table.parser == "polars"
 
 
 def test_malformed_quoting_and_lone_carriage_returns_are_read_by_the_csv_module(
@@ -240,6 +242,35 @@ def test_symbolic_links_must_stay_inside_the_package(tmp_path: Path) -> None:
     allowed = read_table(package, _with_path(package, resource, "data/in.csv"))
     assert allowed.findings.is_empty()
     assert allowed.cells.height == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"encoding": "rot13"}, "encoding-error"),
+        ({"encoding": "no-such-encoding"}, "encoding-error"),
+        ({"path": "data/\x00t.csv"}, "source-error"),
+        ({"dialect": {"delimiter": ";;"}}, "source-error"),
+        ({"dialect": {"delimiter": '"'}}, "source-error"),
+        ({"dialect": {"commentChar": "#"}}, "source-error"),
+        ({"dialect": {"headerRows": [1, 2]}}, "source-error"),
+        ({"dialect": "dialect.json"}, "source-error"),
+        ({"format": "xlsx"}, "source-error"),
+        ({"compression": "gz"}, "source-error"),
+        ({"path": ["data/t.csv", "data/t.csv"]}, "source-error"),
+    ],
+)
+def test_odd_declarations_are_findings(tmp_path: Path, change: dict[str, Any], rule: str) -> None:
+    package, resource = _package(tmp_path, b"id,n,note\na,1,x\n")
+    descriptor = {**resource.descriptor, **change}
+    resource = dataclasses.replace(
+        resource,
+        encoding=str(descriptor.get("encoding", "utf-8")),
+        path=str(descriptor.get("path")),
+        descriptor=descriptor,
+    )
+    table = read_table(package, resource)
+    assert _rules(table) == [(rule, None, None)]
 
 
 def test_arabic_in_windows_1256_is_an_encoding_error_that_says_so(tmp_path: Path) -> None:
@@ -314,7 +345,7 @@ def test_polars_reads_what_the_csv_module_reads(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=st.text(alphabet='ab ,;"\n\r1ع', max_size=30))
+@given(body=st.text(alphabet='ab ,;"\n\r1ع\x00', max_size=30))
 def test_polars_never_reads_anything_else(body: str) -> None:
     """On any text at all, the fast path either declines or agrees with the csv module."""
     dialect = read._Dialect()

@@ -291,6 +291,42 @@ def test_series_nesting_through_parent_places(pkg: PackageCopy) -> None:
     assert only(found(pkg, "series.nesting")).key == C348
 
 
+def _incidents(pkg: PackageCopy, *rows: tuple[str, str, str]) -> None:
+    """One-day claims of the Gathering: (claim id, places, value)."""
+    for cid, places, value in rows:
+        pkg.add("claims", C348, claim_id=cid, period_start="2018-03-01",
+                period_end="2018-03-01", places=places, value=value)  # fmt: skip
+
+
+def test_series_nesting_one_day_town_inside_governorate(pkg: PackageCopy) -> None:
+    _incidents(pkg, ("srg-x-baghouz", "baghouz", "40"), ("srg-x-deir", "deir-ez-zor", "30"))
+    f = only(found(pkg, "series.nesting"))
+    assert f.key == "srg-x-baghouz"
+    assert "srg-x-deir" in f.message
+
+
+def test_series_nesting_one_day_other_towns_are_apart(pkg: PackageCopy) -> None:
+    _incidents(pkg, ("srg-x-baghouz", "baghouz", "40"), ("srg-x-raqqa", "raqqa", "30"))
+    assert found(pkg, "series.nesting") == []
+
+
+def test_series_nesting_every_place_of_the_part_must_be_inside(pkg: PackageCopy) -> None:
+    _incidents(
+        pkg,
+        ("srg-x-both", "raqqa,baghouz", "40"),
+        ("srg-x-syria", "syria", "30"),
+        ("srg-x-mixed", "raqqa,mosul", "50"),  # Mosul is in Iraq: not inside Syria
+    )
+    assert {f.key for f in found(pkg, "series.nesting")} == {"srg-x-both"}
+
+
+def test_series_nesting_other_days_are_apart(pkg: PackageCopy) -> None:
+    _incidents(pkg, ("srg-x-a", "baghouz", "40"))
+    pkg.add("claims", C348, claim_id="srg-x-b", period_start="2018-03-02",
+            period_end="2018-03-02", places="baghouz", value="30")  # fmt: skip
+    assert found(pkg, "series.nesting") == []
+
+
 def test_strike_total_moved_to_the_2017_period_is_reported(pkg: PackageCopy) -> None:
     """34,502 strikes over the 2017 period exceeds what "more than 20,000" rounds to."""
     pkg.set("claims", C34502, period_end="2017-03")

@@ -28,21 +28,25 @@ def _text_cells(frames: Frames, matches: Callable[[pl.Expr], pl.Expr]) -> pl.Dat
             if spec.primary_key
             else pl.lit(None, pl.String)
         )
+        texts = {}
         for field in spec.fields:
             dtype = table.schema.get(field.name)
             if dtype == pl.String:
-                text = pl.col(field.name)
+                texts[field.name] = pl.col(field.name)
             elif dtype == pl.List(pl.String):
-                text = pl.col(field.name).list.join(field.delimiter)
-            else:
-                continue
+                texts[field.name] = pl.col(field.name).list.join(field.delimiter)
+        if not texts:
+            continue
+        # one pass to find the rows, then, on those few, the fields
+        hit = table.filter(pl.any_horizontal([matches(t).fill_null(False) for t in texts.values()]))
+        for name_of_field, text in texts.items():
             found.append(
-                table.filter(matches(text)).select(
+                hit.filter(matches(text)).select(
                     pl.lit(name).alias("resource"),
                     "__row",
                     "__line",
                     key.alias("key"),
-                    pl.lit(field.name).alias("field"),
+                    pl.lit(name_of_field).alias("field"),
                     text.alias("value"),
                 )
             )

@@ -9,21 +9,27 @@ from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
 
-# The partial-date fields each resource has, and the key that names its rows.
+# The partial-date fields of each resource, the key that names its rows, and the prefix of
+# the derived earliest/latest columns (casualty_schema.frames).
 DATE_FIELDS = {
-    "claims": ("claim_id", ("claim_date", "period_start", "period_end")),
-    "sources": ("source_id", ("published_date",)),
-}
+    "claims": ("claim_id", {"claim_date": "claim_date", "period_start": "period_start",
+                            "period_end": "period_end"}),
+    "sources": ("source_id", {"published_date": "published"}),
+}  # fmt: skip
 
 
 def _dates_long(frames: Frames) -> pl.DataFrame:
     """One row per (resource, row, date field): its text, earliest and latest day."""
+    return frames.memo("dates.long", lambda: _collect_dates(frames))
+
+
+def _collect_dates(frames: Frames) -> pl.DataFrame:
     parts = []
     for resource, (key, fields) in DATE_FIELDS.items():
         if not frames.has(resource):
             continue
-        table = frames.tables[resource]
-        for name in fields:
+        table = frames.claims if resource == "claims" else frames.sources
+        for name, prefix in fields.items():
             parts.append(
                 table.select(
                     pl.lit(resource).alias("resource"),
@@ -32,8 +38,8 @@ def _dates_long(frames: Frames) -> pl.DataFrame:
                     pl.col(key).alias("key"),
                     pl.lit(name).alias("field"),
                     pl.col(name).alias("value"),
-                    partial_date.earliest(pl.col(name)).alias("earliest"),
-                    partial_date.latest(pl.col(name)).alias("latest"),
+                    pl.col(f"{prefix}_earliest").alias("earliest"),
+                    pl.col(f"{prefix}_latest").alias("latest"),
                 )
             )
     return pl.concat(parts) if parts else pl.DataFrame()

@@ -25,7 +25,11 @@ def claim(frames: Frames) -> pl.DataFrame:
     smallest claim_id is taken as the original, whatever the order of the rows."""
     if not frames.has("claims"):
         return pl.DataFrame()
-    keyed = frames.claims.with_columns(pl.col("places").list.sort().alias("places_sorted"))
+    # candidates on the plain columns (a hash), then the places of those few as sorted text
+    keyed = frames.claims.select("__row", "__line", "claim_id", "places", *SAME)
+    keyed = keyed.filter(pl.struct(list(SAME)).is_duplicated()).with_columns(
+        pl.col("places").list.sort().list.join(",").alias("places_sorted")
+    )
     group = [*SAME, "places_sorted"]
     return (
         keyed.with_columns(pl.col("claim_id").min().over(group).alias("first"))

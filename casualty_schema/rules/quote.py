@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -79,8 +80,11 @@ def value(frames: Frames) -> pl.DataFrame:
         return pl.DataFrame()
     claims = frames.claims
     base = ["__row", "__line", pl.col("claim_id").alias("key")]
-    in_quote = fold(pl.col("quote")).str.contains(fold(pl.col("value_text")), literal=True)
-    absent = claims.filter(~in_quote).select(
+    # as written first; only what is not found so is folded (most quotes never are)
+    unfound = claims.filter(~pl.col("quote").str.contains(pl.col("value_text"), literal=True))
+    absent = unfound.filter(
+        ~fold(pl.col("quote")).str.contains(fold(pl.col("value_text")), literal=True)
+    ).select(
         *base,
         pl.lit("value_text").alias("field"),
         pl.col("value_text").alias("value"),
@@ -106,7 +110,7 @@ def value(frames: Frames) -> pl.DataFrame:
 
 
 def _source_texts(frames: Frames) -> pl.DataFrame:
-    """(source_id, folded text, problem) for every source with a text_path."""
+    """(source_id, text, folded text, problem) for every source with a text_path."""
     root = frames.package.root.resolve()
     rows = []
     for source_id, text_path in (
@@ -115,19 +119,28 @@ def _source_texts(frames: Frames) -> pl.DataFrame:
         .iter_rows()
     ):
         path = (root / text_path).resolve()
-        text, problem = None, None
+        raw, text, problem = None, None, None
         if Path(text_path).is_absolute() or not path.is_relative_to(root):
             problem = f"text_path {text_path} lies outside the package"
         elif not path.is_file():
             problem = f"text_path {text_path} does not exist"
         else:
             try:
-                text = fold_text(path.read_text(encoding="utf-8-sig"))
+                raw = path.read_text(encoding="utf-8-sig")
+                text = fold_text(raw)
             except UnicodeDecodeError:
                 problem = f"text_path {text_path} is not UTF-8 text"
-        rows.append({"source_id": source_id, "source_text": text, "problem": problem})
+        rows.append(
+            {"source_id": source_id, "raw_text": raw, "source_text": text, "problem": problem}
+        )
     return pl.DataFrame(
-        rows, schema={"source_id": pl.String, "source_text": pl.String, "problem": pl.String}
+        rows,
+        schema={
+            "source_id": pl.String,
+            "raw_text": pl.String,
+            "source_text": pl.String,
+            "problem": pl.String,
+        },
     )
 
 
@@ -155,11 +168,12 @@ def source_text(frames: Frames) -> pl.DataFrame:
         pl.col("text_path").alias("value"),
         "problem",
     )
-    claims = frames.claims.join(
-        texts.filter(pl.col("source_text").is_not_null()).select("source_id", "source_text"),
-        on="source_id",
+    claims = frames.claims.select("__row", "__line", "claim_id", "source_id", "quote").join(
+        texts.filter(pl.col("source_text").is_not_null()).drop("problem"), on="source_id"
     )
-    missing = claims.filter(
+    # as written first; only quotes not found so are folded
+    unfound = claims.filter(~pl.col("raw_text").str.contains(pl.col("quote"), literal=True))
+    missing = unfound.filter(
         ~pl.col("source_text").str.contains(fold(pl.col("quote")), literal=True)
     ).select(
         pl.lit("claims").alias("resource"),
@@ -185,26 +199,31 @@ def keywords(frames: Frames) -> pl.DataFrame:
     do not fit its metric is often a figure attached to the wrong metric."""
     if not frames.has("claims", "metrics"):
         return pl.DataFrame()
-    words = (
-        frames.metrics.select(pl.col("metric_id").alias("metric"), "keywords")
-        .filter(pl.col("keywords").list.len() > 0)
-        .with_columns(pl.col("keywords").list.join(", ").alias("keywords_text"))
-    )
-    claims = frames.claims.select(
-        "__row", "__line", "claim_id", "metric", fold(pl.col("quote")).alias("folded")
-    ).join(words, on="metric")
-    hits = (
-        claims.explode("keywords")
-        .filter(pl.col("folded").str.contains(fold(pl.col("keywords")), literal=True))
-        .select("claim_id")
-        .unique()
-    )
-    return claims.join(hits, on="claim_id", how="anti").select(
-        "__row",
-        "__line",
-        pl.col("claim_id").alias("key"),
-        pl.lit("quote").alias("field"),
-        pl.lit(None, pl.String).alias("value"),
-        "metric",
-        pl.col("keywords_text").alias("keywords"),
-    )
+    claims = frames.claims.select("__row", "__line", "claim_id", "metric", "quote")
+    misses = []
+    # one pass per metric (there are few), with all its keywords in one literal alternation
+    for metric, words in (
+        frames.metrics.filter(pl.col("keywords").list.len() > 0)
+        .select("metric_id", "keywords")
+        .iter_rows()
+    ):
+        folded = [fold_text(w) for w in words if fold_text(w)]
+        if not folded:
+            continue
+        as_written = "|".join(re.escape(w) for w in words if w)
+        pattern = "|".join(re.escape(w) for w in folded)
+        unfound = claims.filter(
+            (pl.col("metric") == metric) & ~pl.col("quote").str.contains(as_written)
+        )
+        misses.append(
+            unfound.filter(~fold(pl.col("quote")).str.contains(pattern)).select(
+                "__row",
+                "__line",
+                pl.col("claim_id").alias("key"),
+                pl.lit("quote").alias("field"),
+                pl.lit(None, pl.String).alias("value"),
+                "metric",
+                pl.lit(", ".join(words)).alias("keywords"),
+            )
+        )
+    return pl.concat(misses) if misses else pl.DataFrame()

@@ -22,11 +22,18 @@ def places(frames: Frames) -> pl.DataFrame:
     list: this rule is the foreign key of each item of ``places``."""
     if not frames.has("claims", "places"):
         return pl.DataFrame()
-    items = frames.claims.select(
+    claims = frames.claims.select(
         "__row", "__line", pl.col("claim_id").alias("key"), pl.col("places").alias("value")
-    ).explode("value")
-    items = items.with_columns(item=pl.int_range(1, pl.len() + 1).over("__row"))
+    )
     known = frames.places.select(pl.col("place_id").alias("value"))
+    unknown = claims.explode("value").join(known, on="value", how="anti")
+    if unknown.is_empty():
+        return unknown
+    # number the items of the rows that have an unknown one (few): item n of places
+    failing = claims.join(unknown.select("__row").unique(), on="__row", how="semi")
+    items = failing.with_columns(
+        pl.int_ranges(1, pl.col("value").list.len() + 1).alias("item")
+    ).explode("value", "item")
     return items.join(known, on="value", how="anti").with_columns(field=pl.lit("places"))
 
 

@@ -5,76 +5,147 @@ A's period lies within B's (A's span, from the earliest day of its period_start 
 latest day of its period_end, lies within B's span) and A's places lie within B's (each
 place of A is one of B's or inside one, through places.parent_id).
 
-Containment is found without a cross join: each claim gets two keys that put its group
-and its span on one line, ``group * 2^32 + day``; "A.start_key >= B.start_key and
-A.end_key <= B.end_key" then holds exactly when A and B are in the same group and A's span
-lies within B's, and polars answers two such inequalities with an IEJoin (sort-based,
-O(n log n + pairs)). Only claims that could break the rule enter the join: B needs an upper
-bound, and A a lower bound above the smallest upper bound of its group.
+Only the pairs that could break a rule are ever formed, without a cross join:
+
+- B needs an upper bound, and A a lower bound above it: ``lower(A) > upper_rounded(B)``;
+- each place of A is expanded to its containers (the place closure) and must meet a place
+  of B: the join key is (group, place), so claims about different towns never meet;
+- a B of one day (an incident) can only enclose claims of that day: an equi-join on
+  (group, day, place);
+- a B that spans days (a monthly or cumulative total) is joined with polars' ``join_where``
+  on the key and two inequalities, ``lower(A) > upper(B)`` and ``end(A) <= end(B)``
+  (IEJoin, sort-based: in clean data a whole that ends after the part has counted more, so
+  few pairs come out), then filtered on ``start(A) >= start(B)``.
+
+A pair is kept when every place of A met a place of B. The cost grows with the claims, the
+depth of the place tree and the candidate pairs, not with the square of a claimant's claims.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from casualty_schema.containment import places_within
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
 
 GROUP = ("claimant_id", "perpetrator_id", "metric")
-DAY_SPAN = 2**32  # far more days than a calendar holds: keys of two groups never overlap
-EPOCH_OFFSET = 2**31
+KEY_SPAN = 2**32  # more places than any tree holds: (group, place) keys never collide
+REPORT_A = (
+    "claim_id", "__row", "__line", "value_text", "lower", "claim_date", "claim_date_earliest",
+)  # fmt: skip
+REPORT_B = (
+    "claim_id", "qualifier", "value_text", "upper", "upper_rounded", "claim_date",
+    "claim_date_latest",
+)  # fmt: skip
 
 
 def _keyed(frames: Frames) -> pl.DataFrame:
-    """Claims of additive flow metrics with their group and containment keys."""
+    """Claims of additive flow metrics with their group and span as integers (days)."""
+    needed = {*GROUP, *REPORT_A, *REPORT_B, "places", "upper_rounded"}
     claims = frames.claims.filter(
         (pl.col("metric_kind") == "flow")
         & pl.col("metric_additive")
         # a period out of order is dates.order's to report; it encloses nothing
         & (pl.col("period_start_earliest") <= pl.col("period_end_latest"))
     )
-    group = pl.struct(list(GROUP)).rank("dense").cast(pl.Int64)
-    start = pl.col("period_start_earliest").cast(pl.Int64) + EPOCH_OFFSET
-    end = pl.col("period_end_latest").cast(pl.Int64) + EPOCH_OFFSET
-    return claims.with_columns(group.alias("group")).with_columns(
-        (pl.col("group") * DAY_SPAN + start).alias("start_key"),
-        (pl.col("group") * DAY_SPAN + end).alias("end_key"),
+    claims = claims.select(*sorted(needed), "period_start_earliest", "period_end_latest")
+    return claims.with_columns(
+        pl.struct(list(GROUP)).rank("dense").cast(pl.Int64).alias("group"),
+        pl.col("period_start_earliest").cast(pl.Int64).alias("start"),
+        pl.col("period_end_latest").cast(pl.Int64).alias("end"),
     )
 
 
 def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
     """Pairs (A, B), A != B, A within B in period and places, where lower(A) exceeds
-    upper_rounded(B): every candidate of series.nesting and series.rounding."""
+    upper_rounded(B): every candidate of series.nesting and series.rounding. Columns: those
+    of REPORT_A, and those of REPORT_B suffixed ``_b``."""
     keyed = _keyed(frames)
     wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
     if wholes.is_empty():
         return pl.DataFrame()
-    least_upper = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
-    parts = keyed.join(least_upper, on="group").filter(pl.col("lower") > pl.col("least"))
-    columns = [
-        "claim_id", "__row", "__line", "start_key", "end_key", "lower", "upper",
-        "upper_rounded", "places", "claim_date", "claim_date_earliest", "claim_date_latest",
-        "value_text", "qualifier", "claimant_id", "metric",
-    ]  # fmt: skip
-    a = parts.select(columns)
-    b = wholes.select(columns).rename({c: f"{c}_b" for c in columns})
-    pairs = a.join_where(
-        b,
-        pl.col("start_key") >= pl.col("start_key_b"),
-        pl.col("end_key") <= pl.col("end_key_b"),
-    ).filter(
-        (pl.col("claim_id") != pl.col("claim_id_b")) & (pl.col("lower") > pl.col("upper_rounded_b"))
+    least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
+    parts = (
+        keyed.select("claim_id", "group", "start", "end", "lower", "places")
+        .join(least, on="group")
+        .filter(pl.col("lower") > pl.col("least"))
     )
-    return _places_within(pairs, frames)
-
-
-def _places_within(pairs: pl.DataFrame, frames: Frames) -> pl.DataFrame:
-    """Keep the pairs whose every place of A is one of B's places or inside one."""
-    if pairs.is_empty():
-        return pairs
-    return pairs.filter(places_within(pairs, frames.place_closure))
+    if parts.is_empty():
+        return pl.DataFrame()
+    index = (
+        frames.places.select("place_id")
+        .with_row_index("pid")
+        .with_columns(pl.col("pid").cast(pl.Int64))
+    )
+    containers = (
+        frames.place_closure.join(index, on="place_id")
+        .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
+        .select("place_id", "anc")
+    )
+    a = parts.select(
+        "claim_id", "group", "start", "end", "lower", pl.col("places").alias("place_id")
+    )
+    a = a.explode("place_id").unique(["claim_id", "place_id"])
+    needed = a.group_by("claim_id").len("needed")
+    a = a.join(containers, on="place_id").with_columns(
+        (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key")
+    )
+    b = (
+        wholes.select(
+            pl.col("claim_id").alias("claim_id_b"),
+            "group", "start", "end",
+            pl.col("upper_rounded").alias("upper_b"),
+            pl.col("places").alias("place_id"),
+        )
+        .explode("place_id")
+        .join(index, on="place_id")
+        .select(
+            "claim_id_b",
+            (pl.col("group") * KEY_SPAN + pl.col("pid")).alias("key"),
+            pl.col("start").alias("start_b"),
+            pl.col("end").alias("end_b"),
+            "upper_b",
+        )
+    )  # fmt: skip
+    point = b.filter(pl.col("start_b") == pl.col("end_b"))
+    on_one_day = (
+        a.filter(pl.col("start") == pl.col("end"))
+        .join(point, left_on=["key", "start"], right_on=["key", "start_b"])
+        .filter(pl.col("lower") > pl.col("upper_b"))
+    )
+    span = b.filter(pl.col("start_b") < pl.col("end_b")).rename({"key": "key_b"})
+    # lower(A) > upper(B) with end(A) <= end(B) is the selective pair: a whole that ends
+    # after the part has counted at least as much in clean data, so few pairs come out
+    over_days = (
+        a.lazy()
+        .join_where(
+            span.lazy(),
+            pl.col("key") == pl.col("key_b"),
+            pl.col("lower") > pl.col("upper_b"),
+            pl.col("end") <= pl.col("end_b"),
+        )
+        .filter(pl.col("start") >= pl.col("start_b"))
+        .collect()
+    )
+    met = pl.concat(
+        [
+            on_one_day.select("claim_id", "claim_id_b", "place_id"),
+            over_days.select("claim_id", "claim_id_b", "place_id"),
+        ]
+    )
+    within = (
+        met.filter(pl.col("claim_id") != pl.col("claim_id_b"))
+        .unique()
+        .group_by("claim_id", "claim_id_b")
+        .len("covered")
+        .join(needed, on="claim_id")
+        .filter(pl.col("covered") == pl.col("needed"))
+        .select("claim_id", "claim_id_b")
+    )
+    side_a = keyed.select(REPORT_A)
+    side_b = keyed.select(REPORT_B).rename({c: f"{c}_b" for c in REPORT_B})
+    return within.join(side_a, on="claim_id").join(side_b, on="claim_id_b")
 
 
 def _report(pairs: pl.DataFrame) -> list[pl.Expr]:
