@@ -13,9 +13,7 @@ import gzip
 import io
 import json
 import math
-import os
 import re
-import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -661,35 +659,3 @@ def test_difference_only_plain_csv_is_read(tmp_path: Path) -> None:
         ("type-error", "t"),
         ("source-error", "t2"),
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Speed (opt-in: CASUALTY_SCHEMA_BENCH=1 uv run pytest -k speed -s)
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not os.environ.get("CASUALTY_SCHEMA_BENCH"), reason="set CASUALTY_SCHEMA_BENCH")
-def test_speed_on_a_million_claims(root: Path, tmp_path: Path) -> None:
-    """The bundled claims, repeated to 1M rows (new ids), checked end to end."""
-    rows = int(os.environ.get("CASUALTY_SCHEMA_BENCH_ROWS", "1000000"))
-    package = tmp_path / "big"
-    (package / "data").mkdir(parents=True)
-    for csv_file in (root / "data").glob("*.csv"):
-        (package / "data" / csv_file.name).write_bytes(csv_file.read_bytes())
-    (package / "datapackage.json").write_bytes((root / "datapackage.json").read_bytes())
-    claims = pl.read_csv(root / "data" / "claims.csv", infer_schema=False)
-    big = pl.concat([claims] * (rows // claims.height + 1)).head(rows)
-    index = pl.int_range(0, rows).cast(pl.String)
-    big = big.with_columns(
-        pl.when(pl.int_range(0, rows) < claims.height)
-        .then(pl.col("claim_id"))
-        .otherwise(pl.concat_str(pl.col("claim_id"), pl.lit("-"), index))
-    )
-    big.write_csv(package / "data" / "claims.csv")
-    start = time.perf_counter()
-    structure = check_structure(load_package(package))
-    elapsed = time.perf_counter() - start
-    size = (package / "data" / "claims.csv").stat().st_size / 1e6
-    print(f"\n{rows} claims ({size:.0f} MB) checked in {elapsed:.1f} s")
-    assert structure.findings.is_empty()
-    assert structure.rows["claims"] == rows
