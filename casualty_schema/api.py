@@ -42,11 +42,13 @@ def validate(
     strict: bool = False,
     today: date | None = None,
     changed_since: str | None = None,
+    allow_remote: bool = False,
     progress: Progress | None = None,
 ) -> Report:
     """Validate a data package (default: the bundled one) and return its :class:`Report`.
 
-    ``changed_since`` (a git ref) keeps only the findings on rows added or changed since it.
+    ``changed_since`` (a git ref) keeps only the findings on rows added or changed since it;
+    ``allow_remote`` fetches resources given by http(s) URL (refused otherwise).
     Never raises for bad data or a bad descriptor: those are findings. Raises
     ``UnknownRuleError`` for a ``select``/``ignore`` name that is not a rule, and
     ``SourceError`` for a ``changed_since`` ref that cannot be read."""
@@ -58,6 +60,7 @@ def validate(
         strict=strict,
         today=today,
         changed_since=changed_since,
+        allow_remote=allow_remote,
         progress=progress,
     )
     return report

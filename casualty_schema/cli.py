@@ -93,6 +93,13 @@ def validate(
             "(every check still runs on the whole package).",
         ),
     ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Fetch resources given by http(s) URL (refused by default: see docs/security.md).",
+        ),
+    ] = False,
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -125,6 +132,7 @@ def validate(
                 ignore=_names(ignore),
                 strict=strict,
                 changed_since=changed_since,
+                allow_remote=allow_remote,
                 progress=(lambda m: spinner.update(m)) if spinner is not None else None,
             )
     except (UnknownRuleError, SourceError) as error:

@@ -118,6 +118,8 @@ class PackageSpec:
     descriptor_path: Path
     descriptor: Mapping[str, Any]
     resources: Mapping[str, ResourceSpec] = field(default_factory=dict)
+    # resource name -> the local copy of a remote resource (casualty_schema.remote)
+    fetched: Mapping[str, Path] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

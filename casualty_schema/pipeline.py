@@ -17,8 +17,9 @@ import polars as pl
 from casualty_schema.changed import changed_keys, only_changed
 from casualty_schema.conformance import check_conformance, rule_ready
 from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
-from casualty_schema.findings import STRUCTURAL_ERRORS, conform
+from casualty_schema.findings import STRUCTURAL_ERRORS, conform, findings_frame
 from casualty_schema.frames import Frames
+from casualty_schema.remote import fetched
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
 from casualty_schema.structure import Structure, check_structure
@@ -56,6 +57,7 @@ def run(
     strict: bool = False,
     today: date | None = None,
     changed_since: str | None = None,
+    allow_remote: bool = False,
     progress: Progress | None = None,
 ) -> tuple[Report, PackageSpec | None, Structure | None]:
     """The whole pipeline; the package spec and structure are returned for load()."""
@@ -74,10 +76,15 @@ def run(
     say("checking conformance to the canonical schema")
     conformance = check_conformance(spec)
     say("checking structure")
-    structure = check_structure(spec)
+    if allow_remote:
+        with fetched(spec) as (local, unfetched):
+            structure = check_structure(local)
+    else:
+        unfetched = findings_frame([])
+        structure = check_structure(spec)
     tables, unready = rule_ready(spec, structure.frames)
     frames = Frames(spec, tables, today or date.today())
-    parts = [conformance, conform(structure.findings), unready]
+    parts = [conformance, unfetched, conform(structure.findings), unready]
     for rule_id in rule_ids:
         say(f"checking {rule_id}")
         parts.append(RULES[rule_id].run(frames))

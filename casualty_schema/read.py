@@ -293,9 +293,14 @@ def _locate(package: PackageSpec, resource: ResourceSpec) -> Path:
 
     if not isinstance(declared, str) or not declared:
         raise refuse("the resource has no single path (inline data and multipart are not read)")
+    if resource.name in package.fetched:  # a remote resource fetched with --allow-remote
+        return package.fetched[resource.name]
     scheme = str(resource.descriptor.get("scheme", "file"))
     if _URL.match(declared) or scheme != "file":
-        raise refuse("remote data is not fetched: only files inside the package are read")
+        raise refuse(
+            "remote data is not fetched: only files inside the package are read "
+            "(--allow-remote fetches http and https resources)"
+        )
     if PurePosixPath(declared).is_absolute() or PureWindowsPath(declared).is_absolute():
         raise refuse("absolute paths are refused: a path must be relative to the package root")
     if "\\" in declared or ".." in PurePosixPath(declared).parts:
