@@ -811,3 +811,11 @@ def test_reading_csv_keeps_text(old: Pkg, new: Pkg) -> None:
     claims = compare(old, new).table("claims")
     assert claims is not None
     assert claims.changed.select("before", "after").row(0) == ("1302", "1302.0")
+
+
+def test_every_changelog_section_says_whether_users_must_act() -> None:
+    from casualty_schema.render.diff import ACTION
+
+    assert "must act" in ACTION[Bump.MAJOR]
+    for bump in (Bump.MINOR, Bump.PATCH, Bump.NONE):
+        assert "need not act" in ACTION[bump]

@@ -219,10 +219,24 @@ def _markdown_rows(t: TableDiff, limit: int | None) -> list[str]:
 # --- the CHANGELOG summary --------------------------------------------------------------------
 
 
+# What a release means for those who pin the package: said in every CHANGELOG section.
+ACTION = {
+    Bump.MAJOR: "**Downstream users must act**: a change below breaks packages or code "
+    "written for the previous version; read the schema changes before upgrading.",
+    Bump.MINOR: "**Downstream users need not act**: existing packages and code keep "
+    "working; new resources, fields, codes or rows may appear.",
+    Bump.PATCH: "**Downstream users need not act**: corrections only; the schema is unchanged.",
+    Bump.NONE: "**Downstream users need not act**: nothing changed.",
+}
+
+
 def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10) -> str:
     """The generated summary at the top of a release's CHANGELOG section (Markdown)."""
     if diff.first_release:
         out = [
+            "**Downstream users**: nothing to act on; this is the first version to pin "
+            "(see docs/downstream.md).",
+            "",
             f"First release of `{diff.new.name}`: no earlier version to compare with. "
             f"{len(diff.tables)} resources:",
             "",
@@ -233,7 +247,12 @@ def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10
         return "\n".join(out) + "\n"
     since = f"{diff.old.version}" + (f" (`{baseline}`)" if baseline else "")
     bump = diff.required_bump
-    out = [f"Changes since {since} need a **{bump.label}** release: {MEANING[bump]}.", ""]
+    out = [
+        ACTION[bump],
+        "",
+        f"Changes since {since} need a **{bump.label}** release: {MEANING[bump]}.",
+        "",
+    ]
     if diff.schema_changes:
         out += ["Schema changes:", ""]
         out += [_bullet(c) for c in sorted(diff.schema_changes, key=lambda c: -c.bump)]
