@@ -235,9 +235,8 @@ def test_changelog_moves_the_unreleased_notes_under_the_version(
     pkg, result = first_seen
     text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert text.startswith("# Changelog\n\nAll notable changes are recorded here.\n\n")
-    assert (
-        "## [Unreleased]\n\n## [0.1.0] - 2026-11-22\n\nFirst release of `casualty-claims`" in text
-    )
+    assert "## [Unreleased]\n\n## [0.1.0] - 2026-11-22\n\n**Downstream users**: nothing" in text
+    assert text.index("## [0.1.0]") < text.index("First release of `casualty-claims`")
     assert text.index("First release") < text.index("### Added\n\n- The seed data.")
     assert text.endswith(result.section)
     assert "- `claims`: 20 rows, 18 fields, key `claim_id`" in result.section
