@@ -214,6 +214,13 @@ def test_quote_value_eastern_digits_pass(pkg: PackageCopy) -> None:
     assert found(pkg, "quote.value") == []
 
 
+@pytest.mark.parametrize("digits", ["٤٥", "۴۵"])
+def test_quote_value_eastern_digits_must_denote_the_value(pkg: PackageCopy, digits: str) -> None:
+    quote = pkg.row("claims", C45)["quote"].replace("45", digits)
+    pkg.set("claims", C45, quote=quote, value_text=digits, value="46")
+    assert only(found(pkg, "quote.value")).field == "value"
+
+
 def test_quote_value_folds_whitespace(pkg: PackageCopy) -> None:
     quote = pkg.row("claims", C20K)["quote"].replace("20 ألف", "20\u00a0 ألف")
     pkg.set("claims", C20K, quote=quote)

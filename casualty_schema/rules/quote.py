@@ -13,14 +13,18 @@ from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
 from casualty_schema.text import fold, fold_text
 
-# value_text that polars can read without the numeral reader: 352, 34,502
+# value_text that polars can read without the numeral reader: 352, 34,502 — and the same in
+# Eastern Arabic or Persian digits (٣٥٢، ۳۴٬۵۰۲), mapped to ASCII first
 PLAIN_NUMBER = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
+_DIGITS = [chr(0x0660 + d) for d in range(10)] + [chr(0x06F0 + d) for d in range(10)] + ["٬"]
+_ASCII = [str(d) for d in range(10)] * 2 + [","]
 
 
 def _denoted(claims: pl.DataFrame) -> pl.Series:
     """Whether each claim's value_text denotes its value (and value_max): plain digits in
     polars; every other form through the numeral reader, once per distinct form."""
-    text, value, value_max = pl.col("value_text"), pl.col("value"), pl.col("value_max")
+    value, value_max = pl.col("value"), pl.col("value_max")
+    text = pl.col("value_text").str.replace_many(_DIGITS, _ASCII)
     plain = text.str.contains(PLAIN_NUMBER)
     plain_value = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
     fast = (
@@ -28,7 +32,7 @@ def _denoted(claims: pl.DataFrame) -> pl.Series:
         .then(plain_value == value)
         .otherwise(pl.lit(None, pl.Boolean))
     )
-    checked = claims.select(text, value, value_max, fast.alias("denotes"))
+    checked = claims.select("value_text", value, value_max, fast.alias("denotes"))
     slow = checked.filter(pl.col("denotes").is_null()).unique(["value_text", "value", "value_max"])
     if not slow.is_empty():
         verdicts = [

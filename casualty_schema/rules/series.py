@@ -42,7 +42,8 @@ REPORT_B = (
 
 def _keyed(frames: Frames) -> pl.DataFrame:
     """Claims of additive flow metrics with their group and span as integers (days)."""
-    needed = {*GROUP, *REPORT_A, *REPORT_B, "places", "upper_rounded"}
+    # ids, keys and bounds only: the words of the report are joined to the few pairs at the end
+    needed = {*GROUP, "claim_id", "places", "lower", "upper_rounded"}
     claims = frames.claims.filter(
         (pl.col("metric_kind") == "flow")
         & pl.col("metric_additive")
@@ -143,8 +144,14 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
         .filter(pl.col("covered") == pl.col("needed"))
         .select("claim_id", "claim_id_b")
     )
-    side_a = keyed.select(REPORT_A)
-    side_b = keyed.select(REPORT_B).rename({c: f"{c}_b" for c in REPORT_B})
+    if within.is_empty():
+        return pl.DataFrame()
+    ids = pl.concat([within.get_column("claim_id"), within.get_column("claim_id_b")]).unique()
+    report = frames.claims.filter(pl.col("claim_id").is_in(ids.implode())).select(
+        sorted({*REPORT_A, *REPORT_B})
+    )
+    side_a = report.select(REPORT_A)
+    side_b = report.select(REPORT_B).rename({c: f"{c}_b" for c in REPORT_B})
     return within.join(side_a, on="claim_id").join(side_b, on="claim_id_b")
 
 
