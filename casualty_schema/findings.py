@@ -137,6 +137,20 @@ STRUCTURAL_ERRORS: dict[str, ErrorType] = _error_types(
         "The file is not valid text in the declared encoding.",
     ),
     ErrorType(
+        "byte-count",
+        "Byte Count",
+        "The file has {actual} bytes, not the {declared} recorded at the last release: the "
+        "data changed since; the next release records the new size",
+        "A resource file differs in size from the bytes its last release recorded (a warning).",
+    ),
+    ErrorType(
+        "hash-count",
+        "Hash Count",
+        "The file's hash is {actual}, not the {declared} recorded at the last release: the "
+        "data changed since; the next release records the new hash",
+        "A resource file differs from the hash its last release recorded (a warning).",
+    ),
+    ErrorType(
         "blank-label",
         "Blank Label",
         'Label in the header in field at position "{position}" is blank',

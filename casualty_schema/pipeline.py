@@ -19,6 +19,7 @@ from casualty_schema.conformance import check_conformance, rule_ready
 from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
 from casualty_schema.findings import STRUCTURAL_ERRORS, conform, findings_frame
 from casualty_schema.frames import Frames
+from casualty_schema.integrity import check_integrity
 from casualty_schema.remote import fetched
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
@@ -84,7 +85,7 @@ def run(
         structure = check_structure(spec)
     tables, unready = rule_ready(spec, structure.frames)
     frames = Frames(spec, tables, today or date.today())
-    parts = [conformance, unfetched, conform(structure.findings), unready]
+    parts = [conformance, unfetched, check_integrity(spec), conform(structure.findings), unready]
     for rule_id in rule_ids:
         say(f"checking {rule_id}")
         parts.append(RULES[rule_id].run(frames))

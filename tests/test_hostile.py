@@ -93,3 +93,20 @@ def test_ten_megabyte_cell_is_read_whole(tmp_path: Path) -> None:
     claims = load(pkg.root)["claims"]
     notes = claims.filter(pl.col("claim_id") == "oir-2017-04-30-civilian-deaths-45")["notes"]
     assert notes.item() == big  # not truncated
+
+
+def test_stale_release_hash_and_bytes_are_warnings(tmp_path: Path) -> None:
+    """Data changed since the release that recorded its hash: a warning, not an error."""
+    pkg = PackageCopy(tmp_path)
+    data = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    claims = next(r for r in data["resources"] if r["name"] == "claims")
+    claims["bytes"] = 1
+    claims["hash"] = "sha256:" + "0" * 64
+    pkg.descriptor.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = validate(pkg.root)
+    assert {(f.rule, f.severity, f.resource) for f in report.findings} == {
+        ("byte-count", "warning", "claims"),
+        ("hash-count", "warning", "claims"),
+    }
+    assert report.valid
+    assert not validate(pkg.root, strict=True).valid

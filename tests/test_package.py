@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -17,7 +18,13 @@ SPEC = ROOT.parent / "shared" / "spec" / "claim-model.md"
 
 
 def test_frictionless_validates_the_bundled_package() -> None:
-    report = frictionless.validate(str(ROOT / "datapackage.json"))
+    """The content, with the bytes and hash a release records left out: between releases
+    they go stale with every contribution (casualty_schema.integrity warns of it)."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource.pop("bytes", None)
+        resource.pop("hash", None)
+    report = frictionless.Package(descriptor, basepath=str(ROOT)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
