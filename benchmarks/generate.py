@@ -68,6 +68,18 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "datapackage.json"
+
+
+def _write_descriptor(target: Path) -> None:
+    """The canonical descriptor, without the bytes and hash its release recorded (they
+    describe the canonical files, not the generated ones)."""
+    descriptor = json.loads(CANONICAL.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource.pop("bytes", None)
+        resource.pop("hash", None)
+    target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 GENERATOR_VERSION = "1"
 
 # ---------------------------------------------------------------------------------------------
@@ -2338,7 +2350,7 @@ def generate(
         (out_dir / text_path).write_text(text, encoding="utf-8")
     for archived in (ROOT / "data" / "sources").glob("*.txt"):  # named by descriptor.sources
         shutil.copy(archived, data / "sources" / archived.name)
-    shutil.copy(CANONICAL, out_dir / "datapackage.json")
+    _write_descriptor(out_dir / "datapackage.json")
     rows = {
         "claims": build.claims.height,
         "sources": build.sources.height,

@@ -23,6 +23,32 @@ def periods_disjoint(a: str = "", b: str = "_b") -> pl.Expr:
     )
 
 
+def _covered(
+    pairs: pl.DataFrame, closure: pl.DataFrame, a: str, b: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """For the pairs (indexed by their position, ``pair``): each place of list column ``a``
+    that is one of ``b``'s places or lies inside one; and ``a``'s places per pair."""
+    indexed = pairs.select(a, b).with_row_index("pair")
+    a_places = indexed.select("pair", pl.col(a).alias("place_id")).explode("place_id")
+    b_places = indexed.select("pair", pl.col(b).alias("ancestor_id")).explode("ancestor_id")
+    return (
+        a_places.join(closure, on="place_id")
+        .join(b_places, on=["pair", "ancestor_id"], how="semi")
+        .select("pair", "place_id")
+        .unique()
+    ), a_places
+
+
+def _per_pair(pairs: pl.DataFrame, values: pl.DataFrame, column: str) -> pl.Series:
+    """``values`` (pair, column) aligned with the rows of ``pairs``, missing as null."""
+    return (
+        pl.DataFrame({"pair": pl.int_range(0, pairs.height, dtype=pl.UInt32, eager=True)})
+        .join(values, on="pair", how="left")
+        .sort("pair")
+        .get_column(column)
+    )
+
+
 def places_within(
     pairs: pl.DataFrame, closure: pl.DataFrame, a: str = "places", b: str = "places_b"
 ) -> pl.Series:
@@ -30,26 +56,15 @@ def places_within(
     lies inside one (``closure``: place_id, ancestor_id, self included)."""
     if pairs.is_empty():
         return pl.Series("places_within", [], dtype=pl.Boolean)
-    indexed = pairs.select(a, b).with_row_index("pair")
-    a_places = indexed.select("pair", pl.col(a).alias("place_id")).explode("place_id")
-    b_places = indexed.select("pair", pl.col(b).alias("ancestor_id")).explode("ancestor_id")
-    covered = (
-        a_places.join(closure, on="place_id")
-        .join(b_places, on=["pair", "ancestor_id"], how="semi")
-        .select("pair", "place_id")
-        .unique()
-        .group_by("pair")
-        .len("covered")
+    covered, a_places = _covered(pairs, closure, a, b)
+    counts = covered.group_by("pair").len("covered").join(
+        a_places.drop_nulls().unique().group_by("pair").len("needed"), on="pair", how="full",
+        coalesce=True,
+    )  # fmt: skip
+    verdict = counts.select(
+        "pair", (pl.col("covered").fill_null(0) == pl.col("needed").fill_null(0)).alias("x")
     )
-    needed = a_places.drop_nulls().unique().group_by("pair").len("needed")
-    verdict = (
-        indexed.select("pair")
-        .join(needed, on="pair", how="left")
-        .join(covered, on="pair", how="left")
-        .sort("pair")
-        .select((pl.col("covered").fill_null(0) == pl.col("needed").fill_null(0)).alias("x"))
-    )
-    return verdict.get_column("x").alias("places_within")
+    return _per_pair(pairs, verdict, "x").fill_null(True).alias("places_within")
 
 
 def places_overlap(pairs: pl.DataFrame, closure: pl.DataFrame) -> pl.Series:
@@ -64,21 +79,6 @@ def places_within_any(pairs: pl.DataFrame, closure: pl.DataFrame, a: str, b: str
     """For each pair, whether some place of ``a`` is one of ``b``'s or inside one."""
     if pairs.is_empty():
         return pl.Series("any", [], dtype=pl.Boolean)
-    indexed = pairs.select(a, b).with_row_index("pair")
-    a_places = indexed.select("pair", pl.col(a).alias("place_id")).explode("place_id")
-    b_places = indexed.select("pair", pl.col(b).alias("ancestor_id")).explode("ancestor_id")
-    hit = (
-        a_places.join(closure, on="place_id")
-        .join(b_places, on=["pair", "ancestor_id"], how="semi")
-        .select("pair")
-        .unique()
-        .with_columns(pl.lit(True).alias("hit"))
-    )
-    return (
-        indexed.select("pair")
-        .join(hit, on="pair", how="left")
-        .sort("pair")
-        .get_column("hit")
-        .fill_null(False)
-        .alias("any")
-    )
+    covered, _a_places = _covered(pairs, closure, a, b)
+    hit = covered.select("pair").unique().with_columns(pl.lit(True).alias("hit"))
+    return _per_pair(pairs, hit, "hit").fill_null(False).alias("any")

@@ -22,6 +22,8 @@ from casualty_schema.bundled import bundled_version
 from casualty_schema.conformance import PROPERTY, canonical_package
 from casualty_schema.export import export_schema
 
+RELEASE_RECORD = ("bytes", "hash")  # what a release writes about its own files
+
 
 class InitError(Exception):
     """The directory cannot receive a new package; the message says why."""
@@ -58,7 +60,11 @@ def init_package(directory: Path, name: str | None = None) -> Path:
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         PROPERTY: schema_range(version),
         "temporal": dict(canonical.descriptor.get("temporal") or {}),
-        "resources": [dict(r.descriptor) for r in canonical.resources.values()],
+        # the canonical resources, less the bytes and hash of the canonical release's files
+        "resources": [
+            {k: v for k, v in r.descriptor.items() if k not in RELEASE_RECORD}
+            for r in canonical.resources.values()
+        ],
     }
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".casualty-schema-init-", dir=directory.parent))

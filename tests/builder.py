@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,23 @@ KEYS = {
 }
 
 
+def copy_bundled(directory: Path) -> None:
+    """The bundled package into ``directory`` as a work in progress: without the ``bytes``
+    and ``hash`` its last release recorded, which go stale with the first change."""
+    text = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    # the release writes each on a line of its own: remove the lines, keep the layout
+    text = re.sub(r'(?m)^[ \t]*"(?:bytes|hash)": [^\n]*,\n', "", text)
+    assert '"hash"' not in text
+    (directory / "datapackage.json").write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "data", directory / "data")
+
+
 class PackageCopy:
     """A copy of the bundled package in ``directory`` that tests change in place."""
 
     def __init__(self, directory: Path) -> None:
         self.root = directory
-        shutil.copy(ROOT / "datapackage.json", directory / "datapackage.json")
-        shutil.copytree(ROOT / "data", directory / "data")
+        copy_bundled(directory)
 
     @property
     def descriptor(self) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 from casualty_schema import __version__, validate
 from casualty_schema.cli import app
 from casualty_schema.downstream import init_package, schema_range
+from tests.builder import copy_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the environment's scripts: casualty-schema is here
@@ -270,8 +270,7 @@ def sample_repo(tmp_path: Path) -> Path:
     """A repository holding the bundled package, with an old warning already committed."""
     repo = tmp_path / "repo"
     repo.mkdir()
-    shutil.copy(ROOT / "datapackage.json", repo)
-    shutil.copytree(ROOT / "data", repo / "data")
+    copy_bundled(repo)
     rows = list(csv.DictReader((repo / "data/claims.csv").open(encoding="utf-8")))
     rows[0]["notes"] = "=1+1"  # cells.formula: an old warning
     _write(repo / "data/claims.csv", rows)
@@ -367,3 +366,10 @@ def test_pre_commit_hook(sample_repo: Path) -> None:
     )
     assert bad.returncode == 1
     assert "quote.value" in bad.stdout
+
+
+def test_init_leaves_out_the_canonical_release_record(tmp_path: Path) -> None:
+    descriptor = json.loads(init_package(tmp_path / "p").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        assert "bytes" not in resource
+        assert "hash" not in resource

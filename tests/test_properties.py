@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from casualty_schema import validate
 from casualty_schema.report import Report
+from tests.builder import copy_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -34,8 +35,7 @@ cells = st.one_of(
 
 def _copy() -> Path:
     root = Path(tempfile.mkdtemp(prefix="casualty-props-"))
-    shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
-    shutil.copytree(ROOT / "data", root / "data")
+    copy_bundled(root)
     return root
 
 
