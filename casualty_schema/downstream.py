@@ -20,9 +20,8 @@ from packaging.version import Version
 
 from casualty_schema.bundled import bundled_version
 from casualty_schema.conformance import PROPERTY, canonical_package
+from casualty_schema.diff import RESOURCE_RELEASE_MANAGED
 from casualty_schema.export import export_schema
-
-RELEASE_RECORD = ("bytes", "hash")  # what a release writes about its own files
 
 
 class InitError(Exception):
@@ -62,7 +61,7 @@ def init_package(directory: Path, name: str | None = None) -> Path:
         "temporal": dict(canonical.descriptor.get("temporal") or {}),
         # the canonical resources, less the bytes and hash of the canonical release's files
         "resources": [
-            {k: v for k, v in r.descriptor.items() if k not in RELEASE_RECORD}
+            {k: v for k, v in r.descriptor.items() if k not in RESOURCE_RELEASE_MANAGED}
             for r in canonical.resources.values()
         ],
     }

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from casualty_schema.diff import RESOURCE_RELEASE_MANAGED
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {
     "claims": "claim_id",
@@ -23,7 +25,8 @@ def copy_bundled(directory: Path) -> None:
     and ``hash`` its last release recorded, which go stale with the first change."""
     text = (ROOT / "datapackage.json").read_text(encoding="utf-8")
     # the release writes each on a line of its own: remove the lines, keep the layout
-    text = re.sub(r'(?m)^[ \t]*"(?:bytes|hash)": [^\n]*,\n', "", text)
+    keys = "|".join(sorted(RESOURCE_RELEASE_MANAGED))
+    text = re.sub(rf'(?m)^[ \t]*"(?:{keys})": [^\n]*,\n', "", text)
     assert '"hash"' not in text
     (directory / "datapackage.json").write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "data", directory / "data")
