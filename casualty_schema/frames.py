@@ -17,12 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from casualty_schema import bounds, partial_date
 from casualty_schema.descriptor import PackageSpec
+
+T = TypeVar("T")
 
 CLAIM_DATES = ("claim_date", "period_start", "period_end")
 
@@ -47,11 +49,11 @@ class Frames:
     today: date = field(default_factory=date.today)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def memo(self, name: str, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-        """A frame computed once per run and shared by the rules that need it."""
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """A frame (or frames) computed once per run and shared by the rules that need it."""
         if name not in self._memo:
             self._memo[name] = compute()
-        result: pl.DataFrame = self._memo[name]
+        result: T = self._memo[name]
         return result
 
     def has(self, *names: str) -> bool:

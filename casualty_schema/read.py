@@ -214,7 +214,7 @@ def read_table(package: PackageSpec, resource: ResourceSpec) -> Table:
     except _Unreadable as problem:
         return _unreadable(resource, problem)
     labels = _labels(records, header_row)
-    data = records.filter(pl.col(ROW) > header_row)
+    data = records.slice(max(header_row, 0))  # records are numbered 1, 2, ... in order
     if not labels and data.is_empty():
         return _unreadable(
             resource, _Unreadable("source-error", _source_message(resource, "the source is empty"))
@@ -607,13 +607,15 @@ def _parse_polars(body: bytes, dialect: _Dialect, *, width: int) -> tuple[pl.Dat
     if frame is None or frame.height != shapes.height:
         return None
     count = shapes.get_column("__count")
-    cells = frame.with_columns(count).select(
-        *[
-            pl.when(pl.col("__count") > i).then(pl.col(n)).alias(n)
-            for i, n in enumerate(frame.columns)
-        ],
-        pl.col("__count"),
-    )
+    cells = frame.with_columns(count)
+    if count.min() != width:  # polars pads a short record: its absent cells are null
+        cells = cells.select(
+            *[
+                pl.when(pl.col("__count") > i).then(pl.col(n)).alias(n)
+                for i, n in enumerate(frame.columns)
+            ],
+            pl.col("__count"),
+        )
     return cells.with_columns(
         pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
         shapes.get_column(LINE),
@@ -847,14 +849,20 @@ def _match_by_name(labels: list[str], resource: ResourceSpec) -> _Matching:
     return _Matching(found, columns)
 
 
+def _is_pattern(name: str) -> bool:
+    """Whether ``pl.col(name)`` selects by pattern rather than by this name."""
+    return name == "*" or (len(name) > 1 and name.startswith("^") and name.endswith("$"))
+
+
 def _deduplicate(names: list[str]) -> list[str]:
     """frictionless's names for the columns (``deduplicate_names``), also kept clear of the
-    bookkeeping columns."""
+    bookkeeping columns and of what polars reads as a pattern (``*``, ``^...$``): such a
+    name gets a suffix, as a repeated one does."""
     used: set[str] = {ROW, LINE}
     result: list[str] = []
     for name in names:
         new, suffix = name, 2
-        while new in used:
+        while new in used or _is_pattern(new):
             new, suffix = f"{name}{suffix}", suffix + 1
         result.append(new)
         used.add(new)

@@ -1040,6 +1040,5 @@ def _valid_rows(typed: _Typed, found: pl.DataFrame) -> pl.DataFrame:
     frame = typed.frame
     if typed.table.header is None or not typed.table.columns:
         frame = frame.clear()
-    return frame.filter(~pl.col(ROW).is_in(bad.implode())).select(
-        *columns, pl.col(ROW), pl.col(LINE)
-    )
+    frame = frame.select(*columns, pl.col(ROW), pl.col(LINE))
+    return frame.filter(~pl.col(ROW).is_in(bad.implode())) if len(bad) else frame

@@ -327,6 +327,15 @@ def test_series_nesting_every_place_of_the_part_must_be_inside(pkg: PackageCopy)
     assert {f.key for f in found(pkg, "series.nesting")} == {"srg-x-both"}
 
 
+def test_series_nesting_a_place_missing_from_places_lies_within_nothing(
+    pkg: PackageCopy,
+) -> None:
+    # refs.places reports "atlantis"; the part is not known to lie within Syria
+    _incidents(pkg, ("srg-x-lost", "raqqa,atlantis", "40"), ("srg-x-syria", "syria", "30"))
+    assert found(pkg, "series.nesting") == []
+    assert {f.key for f in found(pkg, "refs.places")} == {"srg-x-lost"}
+
+
 def test_series_nesting_other_days_are_apart(pkg: PackageCopy) -> None:
     _incidents(pkg, ("srg-x-a", "baghouz", "40"))
     pkg.add("claims", C348, claim_id="srg-x-b", period_start="2018-03-02",
@@ -451,6 +460,14 @@ def test_duplicates_claim_original_is_the_smallest_id(pkg: PackageCopy) -> None:
     f = only(found(pkg, "duplicates.claim"))
     assert f.key == C45
     assert "repeats claim a-copy-listed-last" in f.message
+
+
+def test_duplicates_claim_places_in_any_order(pkg: PackageCopy) -> None:
+    pkg.set("claims", C45, places="syria,iraq")
+    pkg.add("claims", C45, claim_id="oir-2017-04-30-civilian-deaths-45-again", places="iraq,syria")
+    pkg.add("claims", C45, claim_id="oir-2017-04-30-civilian-deaths-45-iraq", places="iraq")
+    f = only(found(pkg, "duplicates.claim"))
+    assert f.key == "oir-2017-04-30-civilian-deaths-45-again"
 
 
 # --- cells -------------------------------------------------------------------------------

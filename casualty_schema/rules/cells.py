@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import polars as pl
 
 from casualty_schema.findings import Severity
@@ -17,17 +15,14 @@ FORMULA = r"^\s*(?:=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[+\-@]\s*[A-Za-z]{
 CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 
 
-def _text_cells(frames: Frames, matches: Callable[[pl.Expr], pl.Expr]) -> pl.DataFrame:
-    """Every text cell (string fields, and list-of-string fields as written) of every
-    resource for which ``matches(text)`` holds, as violations."""
-    found = []
+def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
+    """Per resource: the few rows with a text cell that starts like a formula or holds a
+    control character (one pass over every text cell for both rules), and the text of each
+    text field (string fields, and list-of-string fields as written)."""
+    either = f"{FORMULA}|{CONTROL}"
+    suspects = {}
     for name, table in frames.tables.items():
         spec = frames.package.resources[name]
-        key = (
-            pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")
-            if spec.primary_key
-            else pl.lit(None, pl.String)
-        )
         texts = {}
         for field in spec.fields:
             dtype = table.schema.get(field.name)
@@ -35,13 +30,28 @@ def _text_cells(frames: Frames, matches: Callable[[pl.Expr], pl.Expr]) -> pl.Dat
                 texts[field.name] = pl.col(field.name)
             elif dtype == pl.List(pl.String):
                 texts[field.name] = pl.col(field.name).list.join(field.delimiter)
-        if not texts:
-            continue
-        # one pass to find the rows, then, on those few, the fields
-        hit = table.filter(pl.any_horizontal([matches(t).fill_null(False) for t in texts.values()]))
+        if texts:
+            hit = pl.any_horizontal(
+                [t.str.contains(either).fill_null(False) for t in texts.values()]
+            )
+            suspects[name] = (table.filter(hit), texts)
+    return suspects
+
+
+def _text_cells(frames: Frames, pattern: str) -> pl.DataFrame:
+    """Every text cell of every resource that ``pattern`` matches, as violations."""
+    suspects = frames.memo("cells.suspects", lambda: _suspect_cells(frames))
+    found = []
+    for name, (rows, texts) in suspects.items():
+        spec = frames.package.resources[name]
+        key = (
+            pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")
+            if spec.primary_key
+            else pl.lit(None, pl.String)
+        )
         for name_of_field, text in texts.items():
             found.append(
-                hit.filter(matches(text)).select(
+                rows.filter(text.str.contains(pattern).fill_null(False)).select(
                     pl.lit(name).alias("resource"),
                     "__row",
                     "__line",
@@ -64,7 +74,7 @@ def formula(frames: Frames) -> pl.DataFrame:
     """Maintainers open these CSV files in spreadsheets, which run a cell such as
     =HYPERLINK(...) or +cmd|' /C calc'!A0 as a formula: a contribution can carry one. The
     cell is reported, never rewritten."""
-    return _text_cells(frames, lambda text: text.str.contains(FORMULA))
+    return _text_cells(frames, FORMULA)
 
 
 @rule(
@@ -78,4 +88,4 @@ def control(frames: Frames) -> pl.DataFrame:
     """A NUL byte or another control character in curated text is corruption (a binary
     file, a broken export) or an attempt to hide text from a reader; Table Schema and
     frictionless accept it as a string, so this rule is what catches it."""
-    return _text_cells(frames, lambda text: text.str.contains(CONTROL))
+    return _text_cells(frames, CONTROL)

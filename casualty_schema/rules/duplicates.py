@@ -25,10 +25,23 @@ def claim(frames: Frames) -> pl.DataFrame:
     smallest claim_id is taken as the original, whatever the order of the rows."""
     if not frames.has("claims"):
         return pl.DataFrame()
-    # candidates on the plain columns (a hash), then the places of those few as sorted text
+    # candidates on the plain columns; then, on those, the places as sorted text (a list of
+    # one place, the usual case, needs no sorting)
     keyed = frames.claims.select("__row", "__line", "claim_id", "places", *SAME)
-    keyed = keyed.filter(pl.struct(list(SAME)).is_duplicated()).with_columns(
-        pl.col("places").list.sort().list.join(",").alias("places_sorted")
+    keyed = keyed.filter(pl.struct(list(SAME)).is_duplicated())
+    count = pl.col("places").list.len()
+    keyed = pl.concat(
+        [
+            keyed.filter(count == 1).with_columns(
+                pl.col("places").list.first().alias("places_sorted")
+            ),
+            keyed.filter(count != 1).with_columns(
+                pl.col("places")
+                .list.eval(pl.element().sort())
+                .list.join(",")
+                .alias("places_sorted")
+            ),
+        ]
     )
     group = [*SAME, "places_sorted"]
     return (

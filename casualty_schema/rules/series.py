@@ -41,85 +41,116 @@ REPORT_B = (
 
 
 def _keyed(frames: Frames) -> pl.DataFrame:
-    """Claims of additive flow metrics with their group and span as integers (days)."""
-    # ids, keys and bounds only: the words of the report are joined to the few pairs at the end
-    needed = {*GROUP, "claim_id", "places", "lower", "upper_rounded"}
-    claims = frames.claims.filter(
-        (pl.col("metric_kind") == "flow")
-        & pl.col("metric_additive")
-        # a period out of order is dates.order's to report; it encloses nothing
-        & (pl.col("period_start_earliest") <= pl.col("period_end_latest"))
-    )
-    claims = claims.select(*sorted(needed), "period_start_earliest", "period_end_latest")
-    return claims.with_columns(
-        pl.struct(list(GROUP)).rank("dense").cast(pl.Int64).alias("group"),
-        pl.col("period_start_earliest").cast(pl.Int64).alias("start"),
-        pl.col("period_end_latest").cast(pl.Int64).alias("end"),
-    )
-
-
-def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
-    """Pairs (A, B), A != B, A within B in period and places, where lower(A) exceeds
-    upper_rounded(B): every candidate of series.nesting and series.rounding. Columns: those
-    of REPORT_A, and those of REPORT_B suffixed ``_b``."""
-    keyed = _keyed(frames)
-    wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
-    if wholes.is_empty():
-        return pl.DataFrame()
-    least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
-    parts = (
-        keyed.select("claim_id", "group", "start", "end", "lower", "places")
-        .join(least, on="group")
-        .filter(pl.col("lower") > pl.col("least"))
-    )
-    if parts.is_empty():
-        return pl.DataFrame()
-    index = (
-        frames.places.select("place_id")
-        .with_row_index("pid")
-        .with_columns(pl.col("pid").cast(pl.Int64))
-    )
-    containers = (
-        frames.place_closure.join(index, on="place_id")
-        .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
-        .select("place_id", "anc")
-    )
-    a = parts.select(
-        "claim_id", "group", "start", "end", "lower", pl.col("places").alias("place_id")
-    )
-    a = a.explode("place_id").unique(["claim_id", "place_id"])
-    needed = a.group_by("claim_id").len("needed")
-    a = a.join(containers, on="place_id").with_columns(
-        (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key")
-    )
-    b = (
-        wholes.select(
-            pl.col("claim_id").alias("claim_id_b"),
-            "group", "start", "end",
-            pl.col("upper_rounded").alias("upper_b"),
-            pl.col("places").alias("place_id"),
+    """Claims of additive flow metrics with their group and span as integers (days), each
+    named by its row (``id``): ids, keys and bounds only, the words of the report are joined to
+    the few pairs at the end."""
+    return (
+        frames.claims.lazy()  # lazy: only the columns selected below are filtered
+        .filter(
+            (pl.col("metric_kind") == "flow")
+            & pl.col("metric_additive")
+            # a period out of order is dates.order's to report; it encloses nothing
+            & (pl.col("period_start_earliest") <= pl.col("period_end_latest"))
         )
-        .explode("place_id")
-        .join(index, on="place_id")
         .select(
-            "claim_id_b",
-            (pl.col("group") * KEY_SPAN + pl.col("pid")).alias("key"),
-            pl.col("start").alias("start_b"),
-            pl.col("end").alias("end_b"),
-            "upper_b",
+            pl.col("__row").alias("id"),
+            # ranked on the categories' codes: faster than on the strings, and as exact
+            pl.struct([pl.col(c).cast(pl.Categorical).to_physical() for c in GROUP])
+            .rank("dense")
+            .cast(pl.Int64)
+            .alias("group"),
+            pl.col("period_start_earliest").cast(pl.Int64).alias("start"),
+            pl.col("period_end_latest").cast(pl.Int64).alias("end"),
+            "lower",
+            "upper_rounded",
+            "places",
         )
-    )  # fmt: skip
+        .collect()
+    )
+
+
+def _place_ids(frames: Frames, keyed: pl.DataFrame) -> pl.DataFrame:
+    """(id, pid): each claim's distinct places, as integers (places.csv's row order); pid is
+    null for a place places.csv lacks (refs.places reports it; it lies within nothing)."""
+    index = frames.places.select("place_id").with_row_index("pid")
+    exploded = keyed.select("id", pl.col("places").alias("place_id")).explode("place_id")
+    return (
+        exploded.drop_nulls("place_id")
+        .unique()
+        .join(index, on="place_id", how="left")
+        .select("id", pl.col("pid").cast(pl.Int64))
+    )
+
+
+#: Parts joined with the wholes at a time: bounds the memory of the pair join at any size.
+CHUNK = 500_000
+
+
+def _least_upper(span: pl.DataFrame) -> pl.DataFrame:
+    """(key, at, least): for each key, the days where the set of wholes covering a day
+    changes, and from each such day on, the least upper bound of the wholes covering it
+    (null: none does). A piecewise-constant function of the day, with few pieces per key."""
+    at = pl.concat(
+        [
+            span.select("key", pl.col("start_b").alias("at")),
+            span.select("key", (pl.col("end_b") + 1).alias("at")),
+        ]
+    ).unique()
+    covers = (pl.col("start_b") <= pl.col("at")) & (pl.col("end_b") >= pl.col("at"))
+    return (
+        at.join(span.select("key", "start_b", "end_b", "upper_b"), on="key")
+        .group_by("key", "at")
+        .agg(pl.col("upper_b").filter(covers).min().alias("least"))
+        .sort("at")
+    )
+
+
+def _suspects(a: pl.DataFrame, span: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``a`` of the parts that may lie within a whole of ``span`` with an upper
+    bound below their lower bound. A whole that encloses a one-day part covers its day, so
+    a one-day part whose lower bound does not exceed the least upper bound of the wholes
+    covering that day (:func:`_least_upper`, found by an as-of join) is cleared without
+    forming its pairs; the parts over several days (few: the totals) are all kept."""
+    one_day = (
+        a.filter(pl.col("start") == pl.col("end"))
+        .select("id", "key", "start", "lower")
+        .join(span.select("key").unique(), on="key", how="semi")  # keys with no whole: cleared
+    )
+    cleared_or_not = one_day.sort("start").join_asof(
+        _least_upper(span),
+        left_on="start",
+        right_on="at",
+        by="key",
+        strategy="backward",
+        check_sortedness=False,  # both sorted on the day; sorted within each key therefore
+    )
+    suspect = pl.concat(
+        [
+            cleared_or_not.filter(pl.col("lower") > pl.col("least")).select("id"),
+            a.filter(pl.col("start") != pl.col("end")).select("id"),
+        ]
+    ).unique()
+    return a.join(suspect, on="id", how="semi")
+
+
+def _met(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
+    """(id, id_b, pid): part ``id``'s place ``pid`` lies in a place of whole ``id_b`` whose
+    period encloses the part's, and the part's lower bound exceeds the whole's upper."""
     point = b.filter(pl.col("start_b") == pl.col("end_b"))
     on_one_day = (
         a.filter(pl.col("start") == pl.col("end"))
         .join(point, left_on=["key", "start"], right_on=["key", "start_b"])
         .filter(pl.col("lower") > pl.col("upper_b"))
+        .select("id", "id_b", "pid")
     )
     span = b.filter(pl.col("start_b") < pl.col("end_b")).rename({"key": "key_b"})
-    # lower(A) > upper(B) with end(A) <= end(B) is the selective pair: a whole that ends
-    # after the part has counted at least as much in clean data, so few pairs come out
-    over_days = (
-        a.lazy()
+    if span.is_empty():
+        return on_one_day
+    suspects = _suspects(a, span.rename({"key_b": "key"}))
+    # polars joins on the key, then filters the pairs on the bounds: in chunks of parts
+    over_days = [
+        suspects.slice(offset, CHUNK)
+        .lazy()
         .join_where(
             span.lazy(),
             pl.col("key") == pl.col("key_b"),
@@ -127,32 +158,72 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
             pl.col("end") <= pl.col("end_b"),
         )
         .filter(pl.col("start") >= pl.col("start_b"))
+        .select("id", "id_b", "pid")
         .collect()
+        for offset in range(0, suspects.height, CHUNK)
+    ]
+    return pl.concat([on_one_day, *over_days])
+
+
+def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
+    """Pairs (A, B), A != B, A within B in period and places, where lower(A) exceeds
+    upper_rounded(B): every candidate of series.nesting and series.rounding. Columns: those
+    of REPORT_A, and those of REPORT_B suffixed ``_b``."""
+    keyed = _keyed(frames)
+    places_of = _place_ids(frames, keyed)
+    keyed = keyed.drop("places")
+    wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
+    if wholes.is_empty():
+        return pl.DataFrame()
+    least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
+    parts = keyed.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
+    if parts.is_empty():
+        return pl.DataFrame()
+    index = frames.places.select("place_id").with_row_index("pid")
+    containers = (
+        frames.place_closure.join(index, on="place_id")
+        .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
+        .select(pl.col("pid").cast(pl.Int64), pl.col("anc").cast(pl.Int64))
     )
-    met = pl.concat(
-        [
-            on_one_day.select("claim_id", "claim_id_b", "place_id"),
-            over_days.select("claim_id", "claim_id_b", "place_id"),
-        ]
+    part_places = places_of.join(parts.select("id"), on="id", how="semi")
+    needed = part_places.group_by("id").len("needed")
+    a = (
+        parts.select("id", "group", "start", "end", "lower")
+        .join(part_places, on="id")
+        .join(containers, on="pid")
+        .select(
+            "id", "pid", "start", "end", "lower",
+            (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key"),
+        )
+    )  # fmt: skip
+    b = wholes.join(places_of.drop_nulls("pid"), on="id").select(
+        pl.col("id").alias("id_b"),
+        (pl.col("group") * KEY_SPAN + pl.col("pid")).alias("key"),
+        pl.col("start").alias("start_b"),
+        pl.col("end").alias("end_b"),
+        pl.col("upper_rounded").alias("upper_b"),
     )
     within = (
-        met.filter(pl.col("claim_id") != pl.col("claim_id_b"))
+        _met(a, b)
+        .filter(pl.col("id") != pl.col("id_b"))
         .unique()
-        .group_by("claim_id", "claim_id_b")
+        .group_by("id", "id_b")
         .len("covered")
-        .join(needed, on="claim_id")
+        .join(needed, on="id")
         .filter(pl.col("covered") == pl.col("needed"))
-        .select("claim_id", "claim_id_b")
+        .select("id", "id_b")
     )
     if within.is_empty():
         return pl.DataFrame()
-    ids = pl.concat([within.get_column("claim_id"), within.get_column("claim_id_b")]).unique()
-    report = frames.claims.filter(pl.col("claim_id").is_in(ids.implode())).select(
+    ids = pl.concat([within.get_column("id"), within.get_column("id_b")]).unique()
+    report = frames.claims.filter(pl.col("__row").is_in(ids.implode())).select(
         sorted({*REPORT_A, *REPORT_B})
     )
-    side_a = report.select(REPORT_A)
-    side_b = report.select(REPORT_B).rename({c: f"{c}_b" for c in REPORT_B})
-    return within.join(side_a, on="claim_id").join(side_b, on="claim_id_b")
+    side_a = report.select(REPORT_A).with_columns(pl.col("__row").alias("id"))
+    side_b = report.select(*REPORT_B, pl.col("__row").alias("id_b")).rename(
+        {c: f"{c}_b" for c in REPORT_B}
+    )
+    return within.join(side_a, on="id").join(side_b, on="id_b")
 
 
 def _report(pairs: pl.DataFrame) -> list[pl.Expr]:
