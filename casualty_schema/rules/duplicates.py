@@ -25,23 +25,16 @@ def claim(frames: Frames) -> pl.DataFrame:
     smallest claim_id is taken as the original, whatever the order of the rows."""
     if not frames.has("claims"):
         return pl.DataFrame()
-    # candidates on the plain columns; then, on those, the places as sorted text (a list of
-    # one place, the usual case, needs no sorting)
+    # candidates: alike on the plain columns and the number of places, and on the place
+    # itself when there is one (the usual case); then, on those few, the places as sorted text
+    places, count = pl.col("places"), pl.col("places").list.len()
+    coarse = pl.struct(*SAME, count.alias("n"), pl.when(count == 1).then(places.list.first()))
     keyed = frames.claims.select("__row", "__line", "claim_id", "places", *SAME)
-    keyed = keyed.filter(pl.struct(list(SAME)).is_duplicated())
-    count = pl.col("places").list.len()
-    keyed = pl.concat(
-        [
-            keyed.filter(count == 1).with_columns(
-                pl.col("places").list.first().alias("places_sorted")
-            ),
-            keyed.filter(count != 1).with_columns(
-                pl.col("places")
-                .list.eval(pl.element().sort())
-                .list.join(",")
-                .alias("places_sorted")
-            ),
-        ]
+    keyed = keyed.filter(coarse.is_duplicated()).with_columns(
+        pl.when(count == 1)
+        .then(places.list.first())
+        .otherwise(places.list.eval(pl.element().sort()).list.join(","))
+        .alias("places_sorted")
     )
     group = [*SAME, "places_sorted"]
     return (
