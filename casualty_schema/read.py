@@ -17,7 +17,9 @@ the same cells:
    rows): polars reads the cells, and a pass over the physical lines checks that the quoting
    is strict and counts each record's cells (:func:`_record_shapes`). A file that is not
    strictly quoted, holds a lone carriage return, or has spaces skipped after delimiters is
-   parsed by :mod:`csv` itself, the reader frictionless uses.
+   parsed by :mod:`csv` itself, the reader frictionless uses. A large file is read in
+   pieces of about :data:`PIECE_BYTES` that end at the end of a record
+   (:func:`_pieces`), so that only one piece's temporaries are in memory at a time.
 6. **Match the header** to the schema (``fieldsMatch``) and find the row-shape errors:
    ``missing-label``, ``extra-label``, ``incorrect-label``, ``blank-label``,
    ``duplicate-label``, ``blank-row``, ``extra-cell``, ``missing-cell``.
@@ -211,6 +213,7 @@ def read_table(package: PackageSpec, resource: ResourceSpec) -> Table:
         if header_row is None:
             header_row = _header_row([len(record) for record in sample])
         records, parser = _parse(body, dialect, resource, width=max(len(r) for r in sample))
+        del body  # the cells hold what is needed: the text need not stay while they are checked
     except _Unreadable as problem:
         return _unreadable(resource, problem)
     labels = _labels(records, header_row)
@@ -594,31 +597,71 @@ def _read_polars(body: bytes, delimiter: str, width: int) -> pl.DataFrame | None
         return None
 
 
+#: The polars path reads a file in pieces of about this many bytes, each ending at the end of
+#: a record, so that only one piece's temporaries are in memory at a time.
+PIECE_BYTES = 512 * 1024 * 1024
+
+
+def _pieces(body: bytes, size: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) byte ranges covering ``body``, each of about ``size`` bytes and
+    ending right after a line feed before which the quotes are even in number (no quoted
+    cell is open there, when the quoting is strict), or at the end of ``body``."""
+    pieces: list[tuple[int, int]] = []
+    start, length = 0, len(body)
+    while start < length:
+        end = min(start + max(size, 1), length)
+        if end < length:
+            newline = body.find(b"\n", end - 1)
+            end = length if newline < 0 else newline + 1
+        open_quote = body.count(b'"', start, end) % 2
+        while open_quote and end < length:  # a quoted cell goes on: so does the piece
+            newline = body.find(b"\n", end)
+            after = length if newline < 0 else newline + 1
+            open_quote ^= body.count(b'"', end, after) % 2
+            end = after
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
 def _parse_polars(body: bytes, dialect: _Dialect, *, width: int) -> tuple[pl.DataFrame, str] | None:
     """The normal path: polars reads the cells, :func:`_record_shapes` says how many cells
-    each record has and where it starts. None when the file needs the csv module."""
+    each record has and where it starts, piece by piece (:func:`_pieces`). None when the file
+    needs the csv module."""
     if dialect.skip_initial_space or not body or _has_lone_cr(body):
         return None
-    shapes = _record_shapes(body, dialect.delimiter)
-    if shapes is None:
-        return None
-    width = max(width, shapes.select(pl.col("__count").max()).item() or 0, 1)
-    frame = _read_polars(body, dialect.delimiter, width)
-    if frame is None or frame.height != shapes.height:
-        return None
-    count = shapes.get_column("__count")
-    cells = frame.with_columns(count)
-    if count.min() != width:  # polars pads a short record: its absent cells are null
-        cells = cells.select(
-            *[
-                pl.when(pl.col("__count") > i).then(pl.col(n)).alias(n)
-                for i, n in enumerate(frame.columns)
-            ],
-            pl.col("__count"),
-        )
-    return cells.with_columns(
-        pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
-        shapes.get_column(LINE),
+    pieces = _pieces(body, PIECE_BYTES)
+    shapes: list[pl.DataFrame] = []
+    lines_before = 0
+    for start, end in pieces:
+        piece = body[start:end] if len(pieces) > 1 else body
+        found = _record_shapes(piece, dialect.delimiter)
+        if found is None:
+            return None
+        shapes.append(found.with_columns(pl.col(LINE) + lines_before))
+        lines_before += piece.count(b"\n")  # every piece but the last ends with a line feed
+    counts = [s.get_column("__count") for s in shapes]
+    widest = pl.concat(counts).max() if counts else None
+    width = max(width, widest if isinstance(widest, int) else 0, 1)
+    parsed = []
+    for (start, end), count in zip(pieces, counts, strict=True):
+        frame = _read_polars(body[start:end] if len(pieces) > 1 else body, dialect.delimiter, width)
+        if frame is None or frame.height != len(count):
+            return None
+        cells = frame.with_columns(count)
+        if count.min() != width:  # polars pads a short record: its absent cells are null
+            cells = cells.select(
+                *[
+                    pl.when(pl.col("__count") > i).then(pl.col(n)).alias(n)
+                    for i, n in enumerate(frame.columns)
+                ],
+                pl.col("__count"),
+            )
+        parsed.append(cells)
+    records = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
+    return records.with_columns(
+        pl.int_range(1, records.height + 1, dtype=pl.Int64).alias(ROW),
+        pl.concat([s.get_column(LINE) for s in shapes], rechunk=False),
     ), "polars"
 
 
