@@ -123,7 +123,7 @@ def _source_texts(frames: Frames) -> pl.DataFrame:
         .iter_rows()
     ):
         path = (root / text_path).resolve()
-        raw, text, problem = None, None, None
+        raw, problem = None, None
         if Path(text_path).is_absolute() or not path.is_relative_to(root):
             problem = f"text_path {text_path} lies outside the package"
         elif not path.is_file():
@@ -131,20 +131,15 @@ def _source_texts(frames: Frames) -> pl.DataFrame:
         else:
             try:
                 raw = path.read_text(encoding="utf-8-sig")
-                text = fold_text(raw)
             except UnicodeDecodeError:
                 problem = f"text_path {text_path} is not UTF-8 text"
-        rows.append(
-            {"source_id": source_id, "raw_text": raw, "source_text": text, "problem": problem}
-        )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "source_id": pl.String,
-            "raw_text": pl.String,
-            "source_text": pl.String,
-            "problem": pl.String,
-        },
+        rows.append({"source_id": source_id, "raw_text": raw, "problem": problem})
+    texts = pl.DataFrame(
+        rows, schema={"source_id": pl.String, "raw_text": pl.String, "problem": pl.String}
+    )
+    # folded all at once (the same expression fold_text runs on one string)
+    return texts.select(
+        "source_id", "raw_text", fold(pl.col("raw_text")).alias("source_text"), "problem"
     )
 
 
