@@ -11,7 +11,6 @@ import polars as pl
 from casualty_schema.bundled import bundled_package
 from casualty_schema.pipeline import Progress, run
 from casualty_schema.report import Report
-from casualty_schema.schemas import resource_schema
 
 INTERNAL_COLUMNS = ("__row", "__line")
 
@@ -74,6 +73,9 @@ def load(package: Path | str | None = None, *, strict: bool = False) -> dict[str
     report, spec, structure = run(path, strict=strict)
     if not report.valid or spec is None or structure is None:
         raise InvalidPackageError(report)
+    # pandera is imported here, not at start-up: validate does not need it
+    from casualty_schema.schemas import resource_schema
+
     frames = {}
     for name, frame in structure.frames.items():
         typed = frame.drop([c for c in INTERNAL_COLUMNS if c in frame.columns])
