@@ -53,8 +53,9 @@ CONFORMING = frozenset(
 
 @lru_cache(maxsize=1)
 def canonical_package() -> PackageSpec:
-    """The canonical schema: the bundled package of the installed version."""
-    return load_package(bundled_package())
+    """The canonical schema: the bundled package of the installed version. Its profile is not
+    checked again on every run: tests/test_package.py validates it with frictionless."""
+    return load_package(bundled_package(), check_profile=False)
 
 
 def is_canonical(spec: PackageSpec, canonical: PackageSpec) -> bool:

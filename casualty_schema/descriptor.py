@@ -144,8 +144,10 @@ def descriptor_path(package: Path) -> Path:
     return package / "datapackage.json" if package.is_dir() else package
 
 
-def load_package(package: Path) -> PackageSpec:
-    """Read and check the descriptor; raise :class:`DescriptorError` when it is unusable."""
+def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
+    """Read and check the descriptor; raise :class:`DescriptorError` when it is unusable.
+    ``check_profile=False`` skips the Data Package profile check through frictionless (for
+    the installed canonical descriptor, which the test suite checks)."""
     path = descriptor_path(package)
     if not path.is_file():
         raise DescriptorError(path, [f"{path} does not exist"])
@@ -169,7 +171,8 @@ def load_package(package: Path) -> PackageSpec:
     if not isinstance(resources, list) or not resources:
         raise DescriptorError(path, ["it has no resources: 'resources' must be a non-empty list"])
     _check_inline(path, descriptor)
-    _check_profile(path, descriptor)
+    if check_profile:
+        _check_profile(path, descriptor)
     _check_shapes(path, descriptor)
     specs = {}
     for resource in resources:
