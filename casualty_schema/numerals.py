@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 from types import MappingProxyType
@@ -307,6 +307,20 @@ class _Token:
     counted: bool = True  # SCALE only
 
 
+def _with_text(token: _Token, text: str) -> _Token:
+    """``token`` as written ``text`` (dataclasses.replace, without its cost per call)."""
+    return _Token(
+        token.kind,
+        text,
+        token.value,
+        token.places,
+        token.english,
+        token.word,
+        token.alone,
+        token.counted,
+    )
+
+
 def _lexicon_entries() -> Iterator[_Token]:
     for word, n in UNIT_WORDS.items():
         yield _Token(_Kind.NUMBER, word, Fraction(n), _UNITS)
@@ -344,7 +358,7 @@ def _build_lexicon(fold: bool) -> Mapping[str, _Token]:
     for token in _lexicon_entries():
         key = _fold(_normalise(token.text)) if fold else _normalise(token.text)
         old = lexicon.get(key)
-        if old is not None and replace(old, text=token.text) != token:
+        if old is not None and _with_text(old, token.text) != token:
             raise RuntimeError(f"numerals lexicon: {token.text!r} and {old.text!r} collide")
         lexicon.setdefault(key, token)
     return MappingProxyType(lexicon)
@@ -463,10 +477,10 @@ def _word_tokens(word: str, first: bool) -> list[_Token] | None:
     word only, a glued ب ("by") or و dropped. Exact spelling first, then hamza folded."""
     for lexicon, key in ((_EXACT, word), (_FOLDED, _fold(word))):
         if key in lexicon:
-            return [replace(lexicon[key], text=word)]
+            return [_with_text(lexicon[key], word)]
         prefix, rest = key[:1], key[1:]
         if rest in lexicon and (prefix == "و" or (prefix == "ب" and first)):
-            token = replace(lexicon[rest], text=word[1:])
+            token = _with_text(lexicon[rest], word[1:])
             return [token] if first else [_AND, token]
     return None
 
@@ -478,7 +492,7 @@ def _as_written(word: str, text: str) -> str:
 
 def _tokenise(norm: str, text: str, maghrebi_dot: bool) -> list[_Token]:
     tokens = _lex(_scan(norm, text), text, maghrebi_dot)
-    return [replace(t, text=_as_written(t.text, text)) for t in tokens]
+    return [_with_text(t, _as_written(t.text, text)) for t in tokens]
 
 
 def _lex(raw: list[_Raw], text: str, maghrebi_dot: bool) -> list[_Token]:

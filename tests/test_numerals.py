@@ -494,3 +494,16 @@ def read_or_refuse(text: str) -> NumberReading | NumeralError:
         return read_number(text)
     except NumeralError as err:
         return err
+
+
+def test_a_token_with_new_text_keeps_every_other_field() -> None:
+    """numerals._with_text stands in for dataclasses.replace(token, text=...)."""
+    from dataclasses import fields, replace
+
+    from casualty_schema import numerals
+
+    for token in numerals._lexicon_entries():
+        assert numerals._with_text(token, "x") == replace(token, text="x")
+    assert [f.name for f in fields(numerals._Token)] == [
+        "kind", "text", "value", "places", "english", "word", "alone", "counted",
+    ]  # fmt: skip
