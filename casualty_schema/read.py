@@ -613,7 +613,7 @@ def _pieces(body: bytes, size: int) -> list[tuple[int, int]]:
         if end < length:
             newline = body.find(b"\n", end - 1)
             end = length if newline < 0 else newline + 1
-        open_quote = body.count(b'"', start, end) % 2
+        open_quote = end < length and body.count(b'"', start, end) % 2
         while open_quote and end < length:  # a quoted cell goes on: so does the piece
             newline = body.find(b"\n", end)
             after = length if newline < 0 else newline + 1
@@ -639,7 +639,8 @@ def _parse_polars(body: bytes, dialect: _Dialect, *, width: int) -> tuple[pl.Dat
         if found is None:
             return None
         shapes.append(found.with_columns(pl.col(LINE) + lines_before))
-        lines_before += piece.count(b"\n")  # every piece but the last ends with a line feed
+        if end < len(body):  # every piece but the last ends with a line feed
+            lines_before += piece.count(b"\n")
     counts = [s.get_column("__count") for s in shapes]
     widest = pl.concat(counts).max() if counts else None
     width = max(width, widest if isinstance(widest, int) else 0, 1)

@@ -880,7 +880,7 @@ def _primary_key_findings(typed: _Typed) -> pl.DataFrame:
         else pl.lit(False)
     )
     empty = pl.all_horizontal(f.value.is_null() for f in present)
-    key = pl.struct(values)
+    key = values[0] if len(values) == 1 else pl.struct(values)
     repeated = ~empty & ~nan & ~key.is_first_distinct()
     problem = (
         pl.when(empty)
