@@ -336,6 +336,11 @@ def test_series_nesting_a_place_missing_from_places_lies_within_nothing(
     assert {f.key for f in found(pkg, "refs.places")} == {"srg-x-lost"}
 
 
+def test_series_nesting_a_place_listed_twice_counts_once(pkg: PackageCopy) -> None:
+    _incidents(pkg, ("srg-x-twice", "baghouz,baghouz", "40"), ("srg-x-syria", "syria", "30"))
+    assert {f.key for f in found(pkg, "series.nesting")} == {"srg-x-twice"}
+
+
 def test_series_nesting_other_days_are_apart(pkg: PackageCopy) -> None:
     _incidents(pkg, ("srg-x-a", "baghouz", "40"))
     pkg.add("claims", C348, claim_id="srg-x-b", period_start="2018-03-02",

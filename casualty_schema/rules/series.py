@@ -69,17 +69,23 @@ def _keyed(frames: Frames) -> pl.DataFrame:
     )
 
 
-def _place_ids(frames: Frames, keyed: pl.DataFrame) -> pl.DataFrame:
-    """(id, pid): each claim's distinct places, as integers (places.csv's row order); pid is
-    null for a place places.csv lacks (refs.places reports it; it lies within nothing)."""
+def _by_place(frames: Frames, keyed: pl.DataFrame) -> pl.DataFrame:
+    """``keyed`` with one row per claim and distinct place: ``pid``, the place as an integer
+    (places.csv's row order), null for a place places.csv lacks (refs.places reports it; it
+    lies within nothing, and two such places of one claim count as one: either way the claim
+    has a place no whole can cover)."""
     index = frames.places.select("place_id").with_row_index("pid")
-    exploded = keyed.select("id", pl.col("places").alias("place_id")).explode("place_id")
-    return (
-        exploded.drop_nulls("place_id")
-        .unique()
-        .join(index, on="place_id", how="left")
-        .select("id", pl.col("pid").cast(pl.Int64))
-    )
+    index = index.select(pl.col("pid").cast(pl.Int64), "place_id")
+    several = pl.col("places").list.len() > 1
+    exploded = [
+        claims.explode("places")
+        .filter(pl.col("places").is_not_null())
+        .join(index, left_on="places", right_on="place_id", how="left")
+        .drop("places")
+        for claims in (keyed.filter(~several), keyed.filter(several))
+    ]
+    # a place listed twice by one claim counts once (only a list of several can repeat one)
+    return pl.concat([exploded[0], exploded[1].unique(["id", "pid"], keep="any")])
 
 
 #: Parts joined with the wholes at a time: bounds the memory of the pair join at any size.
@@ -170,33 +176,28 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
     upper_rounded(B): every candidate of series.nesting and series.rounding. Columns: those
     of REPORT_A, and those of REPORT_B suffixed ``_b``."""
     keyed = _keyed(frames)
-    places_of = _place_ids(frames, keyed)
-    keyed = keyed.drop("places")
     wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
     if wholes.is_empty():
         return pl.DataFrame()
     least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
-    parts = keyed.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
-    if parts.is_empty():
+    claim_places = _by_place(frames, keyed)
+    part_places = claim_places.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
+    if part_places.is_empty():
         return pl.DataFrame()
+    needed = part_places.group_by("id").len("needed")
     index = frames.places.select("place_id").with_row_index("pid")
     containers = (
         frames.place_closure.join(index, on="place_id")
         .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
         .select(pl.col("pid").cast(pl.Int64), pl.col("anc").cast(pl.Int64))
     )
-    part_places = places_of.join(parts.select("id"), on="id", how="semi")
-    needed = part_places.group_by("id").len("needed")
-    a = (
-        parts.select("id", "group", "start", "end", "lower")
-        .join(part_places, on="id")
-        .join(containers, on="pid")
-        .select(
-            "id", "pid", "start", "end", "lower",
-            (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key"),
-        )
+    a = part_places.join(containers, on="pid").select(
+        "id", "pid", "start", "end", "lower",
+        (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key"),
     )  # fmt: skip
-    b = wholes.join(places_of.drop_nulls("pid"), on="id").select(
+    b = claim_places.filter(
+        pl.col("upper_rounded").is_not_null() & pl.col("pid").is_not_null()
+    ).select(
         pl.col("id").alias("id_b"),
         (pl.col("group") * KEY_SPAN + pl.col("pid")).alias("key"),
         pl.col("start").alias("start_b"),
