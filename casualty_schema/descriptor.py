@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frictionless
 import polars as pl
 
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
@@ -277,8 +276,18 @@ def _check_shapes(path: Path, descriptor: dict[str, Any]) -> None:
         raise DescriptorError(path, notes)
 
 
+def check_profile(spec: PackageSpec) -> None:
+    """The Data Package and Table Schema profiles of a package loaded with
+    ``check_profile=False``; raises :class:`DescriptorError` as :func:`load_package` would."""
+    _check_profile(spec.descriptor_path, dict(spec.descriptor))
+
+
 def _check_profile(path: Path, descriptor: dict[str, Any]) -> None:
-    """The Data Package and Table Schema profiles, through frictionless (no data is read)."""
+    """The Data Package and Table Schema profiles, through frictionless (no data is read).
+    frictionless is imported here, not with this module: it takes a third of a second, which
+    the pipeline spends while the files are read (casualty_schema.pipeline)."""
+    import frictionless
+
     try:
         report = frictionless.Package.validate_descriptor(descriptor)
     except Exception as exc:  # frictionless raises on some malformed descriptors
