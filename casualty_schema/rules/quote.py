@@ -198,31 +198,37 @@ def keywords(frames: Frames) -> pl.DataFrame:
     do not fit its metric is often a figure attached to the wrong metric."""
     if not frames.has("claims", "metrics"):
         return pl.DataFrame()
-    claims = frames.claims.select("__row", "__line", "claim_id", "metric", "quote")
-    misses = []
-    # one pass per metric (there are few), with all its keywords in one literal alternation
+    # each metric's keywords as one literal alternation, as written and folded; a claim meets
+    # its metric's pattern in one pass over all claims (polars compiles each pattern once)
+    patterns = []
     for metric, words in (
         frames.metrics.filter(pl.col("keywords").list.len() > 0)
         .select("metric_id", "keywords")
         .iter_rows()
     ):
         folded = [fold_text(w) for w in words if fold_text(w)]
-        if not folded:
-            continue
-        as_written = "|".join(re.escape(w) for w in words if w)
-        pattern = "|".join(re.escape(w) for w in folded)
-        unfound = claims.filter(
-            (pl.col("metric") == metric) & ~pl.col("quote").str.contains(as_written)
-        )
-        misses.append(
-            unfound.filter(~fold(pl.col("quote")).str.contains(pattern)).select(
-                "__row",
-                "__line",
-                pl.col("claim_id").alias("key"),
-                pl.lit("quote").alias("field"),
-                pl.lit(None, pl.String).alias("value"),
-                "metric",
-                pl.lit(", ".join(words)).alias("keywords"),
+        if folded:
+            patterns.append(
+                {
+                    "metric": metric,
+                    "as_written": "|".join(re.escape(w) for w in words if w),
+                    "folded": "|".join(re.escape(w) for w in folded),
+                    "keywords": ", ".join(words),
+                }
             )
-        )
-    return pl.concat(misses) if misses else pl.DataFrame()
+    if not patterns:
+        return pl.DataFrame()
+    claims = frames.claims.select("__row", "__line", "claim_id", "metric", "quote").join(
+        pl.DataFrame(patterns, schema=dict.fromkeys(patterns[0], pl.String)), on="metric"
+    )
+    # as written first; only the quotes that miss are folded
+    unfound = claims.filter(~pl.col("quote").str.contains(pl.col("as_written")))
+    return unfound.filter(~fold(pl.col("quote")).str.contains(pl.col("folded"))).select(
+        "__row",
+        "__line",
+        pl.col("claim_id").alias("key"),
+        pl.lit("quote").alias("field"),
+        pl.lit(None, pl.String).alias("value"),
+        "metric",
+        "keywords",
+    )
