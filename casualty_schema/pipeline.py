@@ -80,7 +80,7 @@ def run(
     say("reading the descriptor")
     try:
         spec = load_package(package, check_profile=False)
-    except DescriptorError:
+    except Exception:  # what the profile refuses may break the later checks
         spec = None
     if spec is None:  # the full check, profile first, says what is wrong first
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import shutil
 import tempfile
 from datetime import date
@@ -52,14 +53,21 @@ def _write(path: Path, rows: list[list[str]]) -> None:
 
 # Frictionless reports the later of two rows that share a key (primary-key, unique): which
 # one is later is the order. Documented in docs/structure.md; every other finding is
-# independent of the order of the rows.
+# independent of the order of the rows, but for the position a row-shape message names
+# ("Row at position "2" is completely blank", frictionless's wording; a lone carriage
+# return in a cell splits a row into such rows).
 ORDER_BOUND = {"primary-key"}
+ROW_POSITION = re.compile(r'Row at position "[0-9]+"')
+
+
+def _unpositioned(message: str | None) -> str:
+    return ROW_POSITION.sub('Row at position "#"', message or "")
 
 
 def _signature(report: Report) -> list[tuple[object, ...]]:
     """Findings without their position: what they say, about which row (by key)."""
     return sorted(
-        (f.rule, f.severity, f.resource, f.field, f.key, f.value, f.message)
+        (f.rule, f.severity, f.resource, f.field, f.key, f.value, _unpositioned(f.message))
         for f in report.findings
         if f.rule not in ORDER_BOUND and "unique" not in (f.message or "")
     )
@@ -96,6 +104,8 @@ def test_random_tables_never_crash(resource: str, rows: list[list[str]], keep_he
     damage=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 20), cells), max_size=4),
     copies=st.lists(st.integers(0, 40), max_size=3),
 )
+@example(seed=0, resource="claims", damage=[(0, 0, "\r")], copies=[])
+@example(seed=0, resource="claims", damage=[(0, 0, "0\r")], copies=[])
 def test_findings_do_not_depend_on_row_order(
     seed: int, resource: str, damage: list[tuple[int, int, str]], copies: list[int]
 ) -> None:
