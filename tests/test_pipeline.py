@@ -29,6 +29,10 @@ def _field_type(d: dict[str, Any]) -> None:
     d["resources"][0]["schema"]["fields"][0]["type"] = "text"  # not a Table Schema type
 
 
+def _nameless_field(d: dict[str, Any]) -> None:
+    del d["resources"][0]["schema"]["fields"][2]["name"]  # breaks our reading of the schema
+
+
 def _two_problems(d: dict[str, Any]) -> None:
     _licenses(d)
     d["resources"][0]["schema"]["primaryKey"] = ["no_such_field"]  # our own check's
@@ -40,7 +44,8 @@ def _ragged_claims_too(d: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit", [_licenses, _resource_name, _field_type, _two_problems, _ragged_claims_too]
+    "edit",
+    [_licenses, _resource_name, _field_type, _nameless_field, _two_problems, _ragged_claims_too],
 )
 def test_a_broken_descriptor_is_reported_as_loading_it_reports(tmp_path: Path, edit: Edit) -> None:
     (tmp_path / "package").mkdir()
