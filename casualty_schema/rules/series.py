@@ -5,20 +5,26 @@ A's period lies within B's (A's span, from the earliest day of its period_start 
 latest day of its period_end, lies within B's span) and A's places lie within B's (each
 place of A is one of B's or inside one, through places.parent_id).
 
-Only the pairs that could break a rule are ever formed, without a cross join:
+Only the pairs that could break a rule are ever formed, without a cross join, and claims
+are named by their row (an integer) until the few pairs found are reported:
 
 - B needs an upper bound, and A a lower bound above it: ``lower(A) > upper_rounded(B)``;
+  a claim whose lower bound does not exceed its group's least upper bound is no A;
 - each place of A is expanded to its containers (the place closure) and must meet a place
   of B: the join key is (group, place), so claims about different towns never meet;
 - a B of one day (an incident) can only enclose claims of that day: an equi-join on
-  (group, day, place);
-- a B that spans days (a monthly or cumulative total) is joined with polars' ``join_where``
-  on the key and two inequalities, ``lower(A) > upper(B)`` and ``end(A) <= end(B)``
-  (IEJoin, sort-based: in clean data a whole that ends after the part has counted more, so
-  few pairs come out), then filtered on ``start(A) >= start(B)``.
+  (group, place, day);
+- for the Bs that span days (monthly or cumulative totals), polars's ``join_where`` would
+  join every part with every total of its key before looking at the bounds (it equi-joins
+  on the key and filters the rest). So a one-day A is first compared with the least upper
+  bound of the totals covering its day, a piecewise-constant function per key found by an
+  as-of join (:func:`_least_upper`); only the As above it (none in clean data), and the As
+  that span days (the totals themselves, few), are joined with the totals, in chunks.
 
-A pair is kept when every place of A met a place of B. The cost grows with the claims, the
-depth of the place tree and the candidate pairs, not with the square of a claimant's claims.
+A pair is kept when every place of A met a place of B. The cost grows with the claims and
+the depth of the place tree, not with the number of totals per claimant, nor with the square
+of a claimant's claims (tests/test_series_pairs.py compares the pruned search with the plain
+join).
 """
 
 from __future__ import annotations
