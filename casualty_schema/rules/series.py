@@ -75,13 +75,16 @@ def _keyed(frames: Frames) -> pl.DataFrame:
     )
 
 
-def _by_place(frames: Frames, keyed: pl.DataFrame) -> pl.DataFrame:
+def _place_index(frames: Frames) -> pl.DataFrame:
+    """(pid, place_id): each place as an integer, its row in places.csv."""
+    return frames.places.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pid"), "place_id")
+
+
+def _by_place(keyed: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame:
     """``keyed`` with one row per claim and distinct place: ``pid``, the place as an integer
-    (places.csv's row order), null for a place places.csv lacks (refs.places reports it; it
+    (its ``index`` entry), null for a place places.csv lacks (refs.places reports it; it
     lies within nothing, and two such places of one claim count as one: either way the claim
     has a place no whole can cover)."""
-    index = frames.places.select("place_id").with_row_index("pid")
-    index = index.select(pl.col("pid").cast(pl.Int64), "place_id")
     several = pl.col("places").list.len() > 1
     exploded = [
         claims.explode("places")
@@ -186,16 +189,16 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
     if wholes.is_empty():
         return pl.DataFrame()
     least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
-    claim_places = _by_place(frames, keyed)
+    index = _place_index(frames)
+    claim_places = _by_place(keyed, index)
     part_places = claim_places.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
     if part_places.is_empty():
         return pl.DataFrame()
     needed = part_places.group_by("id").len("needed")
-    index = frames.places.select("place_id").with_row_index("pid")
     containers = (
         frames.place_closure.join(index, on="place_id")
         .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
-        .select(pl.col("pid").cast(pl.Int64), pl.col("anc").cast(pl.Int64))
+        .select("pid", "anc")
     )
     a = part_places.join(containers, on="pid").select(
         "id", "pid", "start", "end", "lower",
