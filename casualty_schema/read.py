@@ -631,22 +631,27 @@ def _parse_polars(body: bytes, dialect: _Dialect, *, width: int) -> tuple[pl.Dat
     if dialect.skip_initial_space or not body or _has_lone_cr(body):
         return None
     pieces = _pieces(body, PIECE_BYTES)
+
+    def piece(start: int, end: int) -> bytes:
+        # a copy of the piece, taken again for each pass rather than kept between them
+        return body if (start, end) == (0, len(body)) else body[start:end]
+
     shapes: list[pl.DataFrame] = []
     lines_before = 0
     for start, end in pieces:
-        piece = body[start:end] if len(pieces) > 1 else body
-        found = _record_shapes(piece, dialect.delimiter)
+        text = piece(start, end)
+        found = _record_shapes(text, dialect.delimiter)
         if found is None:
             return None
         shapes.append(found.with_columns(pl.col(LINE) + lines_before))
         if end < len(body):  # every piece but the last ends with a line feed
-            lines_before += piece.count(b"\n")
+            lines_before += text.count(b"\n")
     counts = [s.get_column("__count") for s in shapes]
     widest = pl.concat(counts).max() if counts else None
     width = max(width, widest if isinstance(widest, int) else 0, 1)
     parsed = []
     for (start, end), count in zip(pieces, counts, strict=True):
-        frame = _read_polars(body[start:end] if len(pieces) > 1 else body, dialect.delimiter, width)
+        frame = _read_polars(piece(start, end), dialect.delimiter, width)
         if frame is None or frame.height != len(count):
             return None
         cells = frame.with_columns(count)
