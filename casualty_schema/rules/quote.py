@@ -206,7 +206,7 @@ def keywords(frames: Frames) -> pl.DataFrame:
         .select("metric_id", "keywords")
         .iter_rows()
     ):
-        folded = [fold_text(w) for w in words if fold_text(w)]
+        folded = [f for f in map(fold_text, words) if f]
         if folded:
             patterns.append(
                 {
