@@ -75,19 +75,17 @@ def check_conformance(
         return findings_frame([])
     path = spec.descriptor_path.name
     stated = spec.descriptor.get(PROPERTY)
-    version_error = STRUCTURAL_ERRORS["schema-version"]
     rows: list[dict[str, Any]] = []
     if stated is None:
         rows.append(
-            {
-                "rule": version_error.type,
-                "severity": "warning",
-                "path": path,
-                "field": PROPERTY,
-                "message": f"the package states no {PROPERTY} version range: checked against "
+            _version_finding(
+                path,
+                "warning",
+                None,
+                f"the package states no {PROPERTY} version range: checked against "
                 f'the installed schema {installed}; add "{PROPERTY}": "~={installed}" to '
                 "its datapackage.json to pin it",
-            }
+            )
         )
     else:
         try:
@@ -95,30 +93,26 @@ def check_conformance(
         except InvalidSpecifier:
             return findings_frame(
                 [
-                    {
-                        "rule": version_error.type,
-                        "severity": "error",
-                        "path": path,
-                        "field": PROPERTY,
-                        "value": str(stated),
-                        "message": f"{PROPERTY} {stated!r} is not a version range "
+                    _version_finding(
+                        path,
+                        "error",
+                        str(stated),
+                        f"{PROPERTY} {stated!r} is not a version range "
                         "(write it as in pip: '~=0.1.0' or '>=0.1,<0.2')",
-                    }
+                    )
                 ]
             )
         if not wanted.contains(Version(installed), prereleases=True):
             return findings_frame(
                 [
-                    {
-                        "rule": version_error.type,
-                        "severity": "error",
-                        "path": path,
-                        "field": PROPERTY,
-                        "value": str(stated),
-                        "message": f"the package follows casualty-schema {stated}, but "
+                    _version_finding(
+                        path,
+                        "error",
+                        str(stated),
+                        f"the package follows casualty-schema {stated}, but "
                         f"{installed} is installed: install a matching version "
                         f"(pip install 'casualty-schema{stated}')",
-                    }
+                    )
                 ]
             )
     for change in compare_resources(canonical, spec):
@@ -126,6 +120,20 @@ def check_conformance(
             continue
         rows.append(_finding(change, spec, path))
     return findings_frame(rows)
+
+
+def _version_finding(path: str, severity: str, value: str | None, message: str) -> dict[str, Any]:
+    """A ``schema-version`` finding on the descriptor's casualtySchema property."""
+    finding = {
+        "rule": STRUCTURAL_ERRORS["schema-version"].type,
+        "severity": severity,
+        "path": path,
+        "field": PROPERTY,
+        "message": message,
+    }
+    if value is not None:
+        finding["value"] = value
+    return finding
 
 
 def _extra_resource_field(change: Change, canonical: PackageSpec) -> bool:

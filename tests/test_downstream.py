@@ -245,6 +245,17 @@ def test_unsatisfied_version_is_an_error(tmp_path: Path) -> None:
     assert "pip install 'casualty-schema>=9.0'" in f.message
 
 
+def test_a_version_range_pip_cannot_read_is_an_error(tmp_path: Path) -> None:
+    root = downstream(tmp_path)
+    data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    data["casualtySchema"] = "0.1 or later"
+    (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
+    report = validate(root)
+    f = next(f for f in report.findings if f.rule == "schema-version")
+    assert (f.severity, f.field, f.value) == ("error", "casualtySchema", "0.1 or later")
+    assert "is not a version range" in f.message
+
+
 def test_schema_export(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "export", "claims", "--format", "table-schema"])
     assert result.exit_code == 0
