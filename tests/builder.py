@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,15 @@ from typing import Any
 from casualty_schema.diff import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
+#: A git identity of its own and no user or system configuration, for tests that commit.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 KEYS = {
     "claims": "claim_id",
     "sources": "source_id",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -23,7 +22,7 @@ from casualty_schema.descriptor import load_package
 from casualty_schema.diff import Bump, Diff, diff_packages, diff_specs
 from casualty_schema.package_source import SourceError, extract_zip, open_package
 from casualty_schema.render.diff import render_diff
-from tests.builder import PackageCopy
+from tests.builder import GIT_ENV, PackageCopy
 
 runner = CliRunner()
 HEADLINE = "oir-2019-05-31-civilian-deaths-1300-headline"
@@ -736,14 +735,7 @@ def test_broken_and_missing_inputs_are_one_line_errors(old: Pkg, tmp_path: Path)
 
 @pytest.fixture
 def git_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }.items():
+    for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
 
 

@@ -33,7 +33,7 @@ from casualty_schema.release import (
     update_changelog,
 )
 from casualty_schema.report import Report
-from tests.builder import PackageCopy
+from tests.builder import GIT_ENV, PackageCopy
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,14 +92,7 @@ def git_state(root: Path) -> tuple[str, str, str]:
 @pytest.fixture(scope="module", autouse=True)
 def git_env() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        for key, value in {
-            "GIT_AUTHOR_NAME": "Test",
-            "GIT_AUTHOR_EMAIL": "test@example.org",
-            "GIT_COMMITTER_NAME": "Test",
-            "GIT_COMMITTER_EMAIL": "test@example.org",
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-        }.items():
+        for key, value in GIT_ENV.items():
             mp.setenv(key, value)
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
         yield
