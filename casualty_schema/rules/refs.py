@@ -80,18 +80,10 @@ def cycle(frames: Frames) -> pl.DataFrame:
         )
     if frames.has("relations"):
         relations = frames.relations
-        pair_key = pl.concat_str(["claim_id", "relation", "related_claim_id"], separator=", ")
         found.append(
-            relations.filter(pl.col("claim_id") == pl.col("related_claim_id")).select(
-                pl.lit("relations").alias("resource"),
-                "__row",
-                "__line",
-                pair_key.alias("key"),
-                pl.lit("related_claim_id").alias("field"),
-                pl.col("related_claim_id").alias("value"),
-                pl.format("claim {} is related to itself ({})", "claim_id", "relation").alias(
-                    "what"
-                ),
+            _on_relation(
+                relations.filter(pl.col("claim_id") == pl.col("related_claim_id")),
+                pl.format("claim {} is related to itself ({})", "claim_id", "relation"),
             )
         )
         for relation in CHAINED:
@@ -105,20 +97,28 @@ def cycle(frames: Frames) -> pl.DataFrame:
                 )
             ).rename({"src": "claim_id", "dst": "related_claim_id"})
             found.append(
-                chain.join(looped, on=["claim_id", "related_claim_id"], how="semi").select(
-                    pl.lit("relations").alias("resource"),
-                    "__row",
-                    "__line",
-                    pair_key.alias("key"),
-                    pl.lit("related_claim_id").alias("field"),
-                    pl.col("related_claim_id").alias("value"),
+                _on_relation(
+                    chain.join(looped, on=["claim_id", "related_claim_id"], how="semi"),
                     pl.format(
                         "{} {} {} lies on a cycle of {} relations",
                         "claim_id",
                         pl.lit(relation),
                         "related_claim_id",
                         pl.lit(relation),
-                    ).alias("what"),
+                    ),
                 )
             )
     return pl.concat(found) if found else pl.DataFrame()
+
+
+def _on_relation(rows: pl.DataFrame, what: pl.Expr) -> pl.DataFrame:
+    """``rows`` of relations as violations on their related_claim_id, saying ``what``."""
+    return rows.select(
+        pl.lit("relations").alias("resource"),
+        "__row",
+        "__line",
+        pl.concat_str(["claim_id", "relation", "related_claim_id"], separator=", ").alias("key"),
+        pl.lit("related_claim_id").alias("field"),
+        pl.col("related_claim_id").alias("value"),
+        what.alias("what"),
+    )
