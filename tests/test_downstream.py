@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from casualty_schema import __version__, validate
 from casualty_schema.cli import app
 from casualty_schema.downstream import init_package, schema_range
+from casualty_schema.report import Report
 from tests.builder import copy_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,33 +225,33 @@ def test_stricter_schema_conforms(tmp_path: Path) -> None:
     assert validate(root).findings == []
 
 
-def test_no_stated_version_is_a_warning(tmp_path: Path) -> None:
+def _stating(tmp_path: Path, version_range: str | None) -> Report:
+    """The report on a downstream package stating ``version_range`` (None: stating none)."""
     root = downstream(tmp_path)
     data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    del data["casualtySchema"]
+    if version_range is None:
+        del data["casualtySchema"]
+    else:
+        data["casualtySchema"] = version_range
     (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
-    report = validate(root)
+    return validate(root)
+
+
+def test_no_stated_version_is_a_warning(tmp_path: Path) -> None:
+    report = _stating(tmp_path, None)
     assert [(f.rule, f.severity) for f in report.findings] == [("schema-version", "warning")]
     assert report.valid
 
 
 def test_unsatisfied_version_is_an_error(tmp_path: Path) -> None:
-    root = downstream(tmp_path)
-    data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    data["casualtySchema"] = ">=9.0"
-    (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
-    report = validate(root)
+    report = _stating(tmp_path, ">=9.0")
     f = next(f for f in report.findings if f.rule == "schema-version")
     assert f.severity == "error"
     assert "pip install 'casualty-schema>=9.0'" in f.message
 
 
 def test_a_version_range_pip_cannot_read_is_an_error(tmp_path: Path) -> None:
-    root = downstream(tmp_path)
-    data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    data["casualtySchema"] = "0.1 or later"
-    (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
-    report = validate(root)
+    report = _stating(tmp_path, "0.1 or later")
     f = next(f for f in report.findings if f.rule == "schema-version")
     assert (f.severity, f.field, f.value) == ("error", "casualtySchema", "0.1 or later")
     assert "is not a version range" in f.message
