@@ -21,7 +21,7 @@ What it holds:
     cluster in 2015-2019; values are discrete Pareto per metric (mostly 1-10 deaths, a
     few hundred); qualifiers mostly ``exact``, with every other qualifier present; numbers
     written in Western, Eastern Arabic and Persian digits, grouped, with scale words and
-    spelled out (through ``casualty_schema/numerals.py``'s ``to_words``). No two incident
+    spelled out (through ``casualty_schema/domain/numerals.py``'s ``to_words``). No two incident
     claims share claimant, metric, day and town (they would nest in each other).
   * each claimant's *monthly cumulative totals* over whole countries ("since August 2014,
     until the end of March 2017"), per perpetrator and metric, each the sum of the lower
@@ -89,7 +89,7 @@ GENERATOR_VERSION = "1"
 
 
 def _load_to_words() -> Callable[[int, str], str]:
-    path = ROOT / "casualty_schema" / "numerals.py"
+    path = ROOT / "casualty_schema" / "domain" / "numerals.py"
     spec = importlib.util.spec_from_file_location("_benchmarks_numerals", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
@@ -188,7 +188,7 @@ def _pick(u: pl.Expr, choices: Sequence[tuple[float, Any]]) -> pl.Expr:
 
 
 # ---------------------------------------------------------------------------------------------
-# Bounds: the contract's qualifier table (a copy of casualty_schema/bounds.py, which the
+# Bounds: the contract's qualifier table (a copy of casualty_schema/domain/bounds.py, which the
 # generator may not import). Only the lower bound is needed: totals are sums of lower bounds.
 # ---------------------------------------------------------------------------------------------
 

@@ -86,10 +86,10 @@ def _typed(spec: Any, tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.Dat
 def run_stages(
     package: Path, profile: bool = False, top: int = 30, progress: bool = False
 ) -> dict[str, Any]:
-    from casualty_schema.descriptor import load_package
+    from casualty_schema.check.structure import check_structure
     from casualty_schema.frames import Frames
+    from casualty_schema.package.descriptor import load_package
     from casualty_schema.rules import RULES
-    from casualty_schema.structure import check_structure
 
     stages: list[dict[str, Any]] = []
 

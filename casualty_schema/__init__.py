@@ -10,11 +10,11 @@ The library API::
 """
 
 from casualty_schema.api import InvalidPackageError, load, validate
-from casualty_schema.bundled import bundled_package, bundled_version
+from casualty_schema.downstream.pandera import schema
+from casualty_schema.package.bundled import bundled_package, bundled_version
 from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES, Rule
-from casualty_schema.schemas import schema
 
 __version__ = bundled_version()
 PACKAGE_PATH = bundled_package()

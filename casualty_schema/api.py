@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from casualty_schema.bundled import bundled_package
+from casualty_schema.package.bundled import bundled_package
 from casualty_schema.pipeline import Progress, run
 from casualty_schema.report import Report
 
@@ -74,7 +74,7 @@ def load(package: Path | str | None = None, *, strict: bool = False) -> dict[str
     if not report.valid or spec is None or structure is None:
         raise InvalidPackageError(report)
     # pandera is imported here, not at start-up: validate does not need it
-    from casualty_schema.schemas import resource_schema
+    from casualty_schema.downstream.pandera import resource_schema
 
     frames = {}
     for name, frame in structure.frames.items():

@@ -14,11 +14,11 @@ from rich.console import Console
 
 from casualty_schema import __version__
 from casualty_schema.api import validate as validate_package
-from casualty_schema.catalogue import catalogue, rules_markdown
-from casualty_schema.downstream import InitError, export_schemas, init_package
-from casualty_schema.package_source import SourceError
+from casualty_schema.downstream.init import InitError, export_schemas, init_package
+from casualty_schema.package.source import SourceError
 from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.render import render
+from casualty_schema.render.catalogue import catalogue, rules_markdown
 
 app = typer.Typer(
     name="casualty-schema",
@@ -200,8 +200,8 @@ def diff(
     """What changed from OLD to NEW (schema and data) and the version bump it needs.
 
     Exit status: 0, or 1 with --fail-on when the bump is that large; 2 unreadable input."""
-    from casualty_schema.diff import Bump, diff_packages
-    from casualty_schema.package_source import SourceError
+    from casualty_schema.compare.diff import Bump, diff_packages
+    from casualty_schema.package.source import SourceError
     from casualty_schema.render.diff import DEFAULT_LIMIT, render_diff
 
     try:

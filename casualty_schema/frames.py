@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from casualty_schema import bounds, partial_date
-from casualty_schema.descriptor import PackageSpec
+from casualty_schema.domain import bounds, partial_date
+from casualty_schema.package.descriptor import PackageSpec
 
 T = TypeVar("T")
 

@@ -1,14 +1,14 @@
 """The validation pipeline: read the descriptor → check structure → check rules → report.
 
-Each stage is a module with one job: :mod:`casualty_schema.descriptor`,
-:mod:`casualty_schema.structure` (reading and Table Schema checks, in polars),
+Each stage is a module with one job: :mod:`casualty_schema.package.descriptor`,
+:mod:`casualty_schema.check.structure` (reading and Table Schema checks, in polars),
 :mod:`casualty_schema.frames` (typed frames and derived columns),
 :mod:`casualty_schema.rules` (the consistency rules) and :mod:`casualty_schema.report`.
 
 The descriptor's Data Package profile is checked through frictionless on a second thread
 while the files are read (frictionless's import alone takes a third of a second); a
-descriptor it refuses is reported exactly as :func:`~casualty_schema.descriptor.load_package`
-reports it, and nothing read is kept.
+descriptor it refuses is reported exactly as
+:func:`~casualty_schema.package.descriptor.load_package` reports it, and nothing read is kept.
 """
 
 from __future__ import annotations
@@ -20,16 +20,21 @@ from pathlib import Path
 
 import polars as pl
 
-from casualty_schema.changed import changed_keys, only_changed
-from casualty_schema.conformance import check_conformance, rule_ready
-from casualty_schema.descriptor import DescriptorError, PackageSpec, check_profile, load_package
+from casualty_schema.check.changed import changed_keys, only_changed
+from casualty_schema.check.conformance import check_conformance, rule_ready
+from casualty_schema.check.integrity import check_integrity
+from casualty_schema.check.structure import Structure, check_structure
 from casualty_schema.findings import STRUCTURAL_ERRORS, conform, findings_frame
 from casualty_schema.frames import Frames
-from casualty_schema.integrity import check_integrity
-from casualty_schema.remote import fetched
+from casualty_schema.package.descriptor import (
+    DescriptorError,
+    PackageSpec,
+    check_profile,
+    load_package,
+)
+from casualty_schema.package.remote import fetched
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
-from casualty_schema.structure import Structure, check_structure
 
 Progress = Callable[[str], None]
 

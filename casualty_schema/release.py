@@ -46,10 +46,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from casualty_schema.api import validate
-from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
-from casualty_schema.diff import Bump, Change, Diff, diff_specs
-from casualty_schema.export import EXPORT_FORMATS, dumps, export_filename, export_schema
-from casualty_schema.package_source import SourceError, git, open_package, repo_root
+from casualty_schema.compare.diff import Bump, Change, Diff, diff_specs
+from casualty_schema.downstream.export import EXPORT_FORMATS, dumps, export_filename, export_schema
+from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.package.source import SourceError, git, open_package, repo_root
 from casualty_schema.render.diff import changelog as changelog_summary
 from casualty_schema.report import Report
 

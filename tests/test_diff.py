@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from casualty_schema.cli import app
-from casualty_schema.descriptor import load_package
-from casualty_schema.diff import Bump, Diff, diff_packages, diff_specs
-from casualty_schema.package_source import SourceError, extract_zip, open_package
+from casualty_schema.compare.diff import Bump, Diff, diff_packages, diff_specs
+from casualty_schema.package.descriptor import load_package
+from casualty_schema.package.source import SourceError, extract_zip, open_package
 from casualty_schema.render.diff import render_diff
 from tests.builder import GIT_ENV, PackageCopy
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer.main
 
-from casualty_schema.catalogue import rules_markdown
 from casualty_schema.cli import app
+from casualty_schema.render.catalogue import rules_markdown
 from casualty_schema.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent

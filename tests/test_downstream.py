@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from casualty_schema import __version__, validate
 from casualty_schema.cli import app
-from casualty_schema.downstream import init_package, schema_range
+from casualty_schema.downstream.init import init_package, schema_range
 from casualty_schema.report import Report
 from tests.builder import copy_bundled
 

@@ -11,8 +11,7 @@ import frictionless
 import pytest
 from jsonschema import Draft202012Validator
 
-from casualty_schema.descriptor import FieldSpec, PackageSpec, ResourceSpec, load_package
-from casualty_schema.export import (
+from casualty_schema.downstream.export import (
     EXPORT_FORMATS,
     JSON_SCHEMA_DIALECT,
     TABLE_SCHEMA_PROFILE,
@@ -21,6 +20,7 @@ from casualty_schema.export import (
     field_json_schema,
     json_value,
 )
+from casualty_schema.package.descriptor import FieldSpec, PackageSpec, ResourceSpec, load_package
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests for casualty_schema.numerals: one table per written form, then properties."""
+"""Tests for casualty_schema.domain.numerals: one table per written form, then properties."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casualty_schema.numerals import (
+from casualty_schema.domain.numerals import (
     CONVENTION_VERSION,
     VAGUE_CONVENTION,
     WRITTEN_FORMS,
@@ -500,7 +500,7 @@ def test_a_token_with_new_text_keeps_every_other_field() -> None:
     """numerals._with_text stands in for dataclasses.replace(token, text=...)."""
     from dataclasses import fields, replace
 
-    from casualty_schema import numerals
+    from casualty_schema.domain import numerals
 
     for token in numerals._lexicon_entries():
         assert numerals._with_text(token, "x") == replace(token, text="x")

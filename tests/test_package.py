@@ -12,7 +12,7 @@ import frictionless
 import pytest
 
 import casualty_schema
-from casualty_schema.diff import RESOURCE_RELEASE_MANAGED
+from casualty_schema.compare.diff import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "spec" / "claim-model.md"
@@ -20,7 +20,7 @@ SPEC = ROOT.parent / "shared" / "spec" / "claim-model.md"
 
 def test_frictionless_validates_the_bundled_package() -> None:
     """The content, with the bytes and hash a release records left out: between releases
-    they go stale with every contribution (casualty_schema.integrity warns of it)."""
+    they go stale with every contribution (casualty_schema.check.integrity warns of it)."""
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         for key in RESOURCE_RELEASE_MANAGED:
@@ -133,11 +133,11 @@ def test_wheel_carries_schema_and_data(tmp_path: Path, descriptor: dict[str, Any
 
 def test_installed_layout_is_found_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In a wheel, the package copy under casualty_schema/package/ is the bundled package."""
-    from casualty_schema import bundled
+    from casualty_schema.package import bundled
 
     pkg = tmp_path / "casualty_schema"
     (pkg / "package").mkdir(parents=True)
     (pkg / "package" / "datapackage.json").write_text('{"version": "9.9.9"}', encoding="utf-8")
-    monkeypatch.setattr(bundled, "_HERE", pkg)
+    monkeypatch.setattr(bundled, "_HERE", pkg / "package")
     assert bundled.bundled_package() == pkg / "package" / "datapackage.json"
     assert bundled.bundled_version() == "9.9.9"

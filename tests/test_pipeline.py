@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from casualty_schema import pipeline
-from casualty_schema.descriptor import DescriptorError, load_package
+from casualty_schema.package.descriptor import DescriptorError, load_package
 from tests.builder import PackageCopy
 
 Edit = Callable[[dict[str, Any]], None]

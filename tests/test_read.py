@@ -1,4 +1,4 @@
-"""Reading a resource's file into text cells (casualty_schema.read)."""
+"""Reading a resource's file into text cells (casualty_schema.check.csv)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casualty_schema import read
-from casualty_schema.descriptor import PackageSpec, ResourceSpec, load_package
-from casualty_schema.read import LINE, ROW, Table, read_table
+from casualty_schema.check import csv as read
+from casualty_schema.check.csv import LINE, ROW, Table, read_table
+from casualty_schema.package.descriptor import PackageSpec, ResourceSpec, load_package
 
 
 def _package(

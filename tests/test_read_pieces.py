@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from casualty_schema import read
-from casualty_schema.descriptor import DescriptorError, load_package
-from casualty_schema.structure import Structure, check_structure
+from casualty_schema.check import csv as read
+from casualty_schema.check.structure import Structure, check_structure
+from casualty_schema.package.descriptor import DescriptorError, load_package
 from tests.test_hostile import prepare
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 
 import casualty_schema.release as release_module
 from casualty_schema.cli import app
-from casualty_schema.descriptor import load_package
-from casualty_schema.diff import Bump
-from casualty_schema.export import export_schema
+from casualty_schema.compare.diff import Bump
+from casualty_schema.downstream.export import export_schema
+from casualty_schema.package.descriptor import load_package
 from casualty_schema.release import (
     ReleaseError,
     ReleaseRefused,

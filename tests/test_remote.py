@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from casualty_schema import remote, validate
+from casualty_schema import validate
 from casualty_schema.cli import app
+from casualty_schema.package import remote
 from tests.builder import PackageCopy
 
 runner = CliRunner()

@@ -25,9 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casualty_schema.descriptor import DescriptorError, FieldSpec, load_package
-from casualty_schema.read import Column
-from casualty_schema.structure import (
+from casualty_schema.check.csv import Column
+from casualty_schema.check.structure import (
     _CONSTRAINT_CHECKS,
     READERS,
     Structure,
@@ -35,6 +34,7 @@ from casualty_schema.structure import (
     check_structure,
     rust_pattern,
 )
+from casualty_schema.package.descriptor import DescriptorError, FieldSpec, load_package
 
 CORPUS = Path(__file__).parent / "corpus" / "structure"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "datapackage.json").is_file())

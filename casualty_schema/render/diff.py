@@ -1,4 +1,4 @@
-"""Rendering a :class:`~casualty_schema.diff.Diff`: text, JSON, Markdown, and the CHANGELOG
+"""Rendering a :class:`~casualty_schema.compare.diff.Diff`: text, JSON, Markdown, and the CHANGELOG
 summary a release writes. Rendering is apart from computing: each function takes a finished
 Diff and returns text.
 
@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from casualty_schema.diff import Bump, Change, Diff, TableDiff
+from casualty_schema.compare.diff import Bump, Change, Diff, TableDiff
 
 DEFAULT_LIMIT = 20
 VALUE_WIDTH = 60

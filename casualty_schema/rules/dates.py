@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from casualty_schema import partial_date
+from casualty_schema.domain import partial_date
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
-from casualty_schema import numerals
+from casualty_schema.domain import numerals
+from casualty_schema.domain.fold import fold, fold_text
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
-from casualty_schema.text import fold, fold_text
 
 # value_text that polars can read without the numeral reader: 352, 34,502 — and the same in
 # Eastern Arabic or Persian digits (٣٥٢، ۳۴٬۵۰۲), mapped to ASCII first
@@ -79,7 +79,8 @@ def _denotes(text: str, value: int, value_max: int | None) -> bool:
 def value(frames: Frames) -> pl.DataFrame:
     """The number is the reason the row exists: it must be stated in the quote as written,
     and read as the value recorded. Digits in any script, thousands separators and number
-    words ("20 ألف" = 20,000, "34 ألفا و502" = 34,502) are read by casualty_schema.numerals."""
+    words ("20 ألف" = 20,000, "34 ألفا و502" = 34,502) are read by
+    casualty_schema.domain.numerals."""
     if not frames.has("claims"):
         return pl.DataFrame()
     claims = frames.claims

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from casualty_schema.domain.graph import cycle_edges
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
-from casualty_schema.graph import cycle_edges
 from casualty_schema.rules.registry import rule
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from casualty_schema.containment import (
+from casualty_schema.domain.containment import (
     period_within,
     periods_disjoint,
     places_overlap,

@@ -18,7 +18,7 @@ import polars as pl
 
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
 
-# The text form of a partial date (casualty_schema.partial_date reads it).
+# The text form of a partial date (casualty_schema.domain.partial_date reads it).
 PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 
 
@@ -117,7 +117,7 @@ class PackageSpec:
     descriptor_path: Path
     descriptor: Mapping[str, Any]
     resources: Mapping[str, ResourceSpec] = field(default_factory=dict)
-    # resource name -> the local copy of a remote resource (casualty_schema.remote)
+    # resource name -> the local copy of a remote resource (casualty_schema.package.remote)
     fetched: Mapping[str, Path] = field(default_factory=dict)
 
     @property

@@ -1,7 +1,7 @@
 """Stage 2a of the pipeline: reading a resource's CSV file into text cells.
 
 :func:`read_table` reads one resource the way ``frictionless validate`` reads it, so that the
-structural checks (:mod:`casualty_schema.structure`) see the same records, the same header and
+structural checks (:mod:`casualty_schema.check.structure`) see the same records, the same header and
 the same cells:
 
 1. **Locate** the file: a relative path inside the package (no URL, no absolute path, no
@@ -42,8 +42,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.descriptor import FieldSpec, PackageSpec, ResourceSpec
 from casualty_schema.findings import STRUCTURAL_ERRORS, conform, empty_findings, findings_frame
+from casualty_schema.package.descriptor import FieldSpec, PackageSpec, ResourceSpec
 
 __all__ = [
     "LINE",

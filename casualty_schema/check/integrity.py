@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.descriptor import PackageSpec
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.package.descriptor import PackageSpec
 
 ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
 

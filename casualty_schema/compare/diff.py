@@ -1,7 +1,7 @@
 """What changed between two versions of the package, and the version bump it needs.
 
 :func:`diff_packages` reads OLD and NEW (a directory, a ``datapackage.json``, a release
-archive or a git ref: :mod:`casualty_schema.package_source`) and returns a :class:`Diff`:
+archive or a git ref: :mod:`casualty_schema.package.source`) and returns a :class:`Diff`:
 
 - ``schema_changes``: one :class:`Change` per difference of the descriptors — package,
   resource, field, constraint, enum code, key — each classified ``major``, ``minor`` or
@@ -28,8 +28,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.descriptor import FieldSpec, PackageSpec, ResourceSpec
-from casualty_schema.package_source import SourceError, open_package
+from casualty_schema.package.descriptor import FieldSpec, PackageSpec, ResourceSpec
+from casualty_schema.package.source import SourceError, open_package
 
 LAYOUT = "casualty-schema/diff/1"
 
@@ -210,7 +210,7 @@ class Diff:
 def diff_packages(old: str | Path, new: str | Path, *, repo: Path | None = None) -> Diff:
     """Compare the packages at two locations (directory, datapackage.json, release archive
     or git ref, looked up in ``repo``: default the current directory). Raises
-    :class:`~casualty_schema.package_source.SourceError` when either cannot be read."""
+    :class:`~casualty_schema.package.source.SourceError` when either cannot be read."""
     with open_package(old, repo=repo) as a, open_package(new, repo=repo) as b:
         return diff_specs(a.spec, b.spec, old_label=a.label, new_label=b.label)
 

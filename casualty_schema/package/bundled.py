@@ -1,8 +1,8 @@
 """Where the bundled data package lives.
 
 In a source checkout the package is the repository root (``datapackage.json`` beside
-``casualty_schema/``); in an installed wheel it is ``casualty_schema/package/``, where the
-build puts a copy (see ``[tool.hatch.build.targets.wheel.force-include]``).
+``casualty_schema/``); in an installed wheel it is this directory, ``casualty_schema/package/``,
+where the build puts a copy (see ``[tool.hatch.build.targets.wheel.force-include]``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _HERE = Path(__file__).resolve().parent
 
 def bundled_package() -> Path:
     """Path of the bundled ``datapackage.json``: the schema and data of this version."""
-    for candidate in (_HERE / "package" / "datapackage.json", _HERE.parent / "datapackage.json"):
+    for candidate in (_HERE / "datapackage.json", _HERE.parent.parent / "datapackage.json"):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(

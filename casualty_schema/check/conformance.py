@@ -26,15 +26,15 @@ import polars as pl
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from casualty_schema.bundled import bundled_package, bundled_version
-from casualty_schema.descriptor import PackageSpec, load_package
-from casualty_schema.diff import Change, compare_resources
+from casualty_schema.compare.diff import Change, compare_resources
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.package.bundled import bundled_package, bundled_version
+from casualty_schema.package.descriptor import PackageSpec, load_package
 
 PROPERTY = "casualtySchema"
 
 # Changes from the canonical schema to a downstream one that keep it conforming: stricter,
-# or descriptive only. Every other kind (see casualty_schema.diff) breaks conformance.
+# or descriptive only. Every other kind (see casualty_schema.compare.diff) breaks conformance.
 CONFORMING = frozenset(
     {
         "constraint-tightened",
@@ -163,7 +163,7 @@ def rule_ready(
     lacks a canonical field, or has it with another type, is left out (the rules that need it
     do not run) and reported as one ``schema-error``. A conformance error says the same of a
     downstream package; this also covers a package that calls itself the canonical one."""
-    from casualty_schema.schemas import polars_dtype
+    from casualty_schema.downstream.pandera import polars_dtype
 
     canonical = canonical_package()
     ready: dict[str, pl.DataFrame] = {}

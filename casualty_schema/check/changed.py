@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from casualty_schema.descriptor import PackageSpec
-from casualty_schema.diff import diff_table
-from casualty_schema.package_source import open_package
+from casualty_schema.compare.diff import diff_table
+from casualty_schema.package.descriptor import PackageSpec
+from casualty_schema.package.source import open_package
 
 
 def changed_keys(spec: PackageSpec, ref: str) -> pl.DataFrame:

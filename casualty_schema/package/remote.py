@@ -21,8 +21,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.descriptor import PackageSpec
 from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.package.descriptor import PackageSpec
 
 TIMEOUT = 30
 MAX_BYTES = 1 << 30  # 1 GiB per resource

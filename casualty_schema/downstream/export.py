@@ -33,7 +33,7 @@ import copy
 import json
 from typing import Any
 
-from casualty_schema.descriptor import FieldSpec, ResourceSpec
+from casualty_schema.package.descriptor import FieldSpec, ResourceSpec
 
 TABLE_SCHEMA = "table-schema"
 JSON_SCHEMA = "json-schema"

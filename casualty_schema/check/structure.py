@@ -1,6 +1,6 @@
 """Stage 2b of the pipeline: the Table Schema checks, in polars.
 
-:func:`check_structure` reads every resource (:func:`casualty_schema.read.read_table`) and
+:func:`check_structure` reads every resource (:func:`casualty_schema.check.csv.read_table`) and
 flags exactly the rows and cells ``frictionless validate`` flags, naming each finding by the
 frictionless error type. It runs column by column and check by check on polars expressions:
 no Python loop over rows. docs/structure.md lists every deliberate difference from
@@ -40,9 +40,7 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.descriptor import FieldSpec, ForeignKey, PackageSpec, ResourceSpec
-from casualty_schema.findings import STRUCTURAL_ERRORS, empty_findings, findings_frame
-from casualty_schema.read import (
+from casualty_schema.check.csv import (
     LINE,
     ROW,
     Column,
@@ -53,6 +51,8 @@ from casualty_schema.read import (
     missing_values,
     read_table,
 )
+from casualty_schema.findings import STRUCTURAL_ERRORS, empty_findings, findings_frame
+from casualty_schema.package.descriptor import FieldSpec, ForeignKey, PackageSpec, ResourceSpec
 
 __all__ = ["READERS", "Reading", "Structure", "check_structure", "rust_pattern"]
 

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from casualty_schema.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
 
 MAX_ARCHIVE_BYTES = 1 << 30  # 1 GiB uncompressed, in all
 MAX_ARCHIVE_ENTRIES = 100_000

@@ -16,8 +16,8 @@ from typing import Any
 import pandera.polars as pa
 import polars as pl
 
-from casualty_schema.bundled import bundled_package
-from casualty_schema.descriptor import FieldSpec, ResourceSpec, load_package
+from casualty_schema.package.bundled import bundled_package
+from casualty_schema.package.descriptor import FieldSpec, ResourceSpec, load_package
 
 # Table Schema type → polars dtype of the typed frames
 DTYPES: dict[str, pl.DataType] = {

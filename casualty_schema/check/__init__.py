@@ -1,0 +1,4 @@
+"""The structural stage of validation and the checks around it: reading a CSV file as text
+(``csv``), the Table Schema checks (``structure``), the recorded ``bytes``/``hash``
+(``integrity``), conformance of a downstream package to the canonical schema
+(``conformance``), and keeping only the findings on changed rows (``changed``)."""
