@@ -18,7 +18,7 @@ from casualty_schema.downstream.init import InitError, export_schemas, init_pack
 from casualty_schema.package.source import SourceError
 from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.render import render
-from casualty_schema.render.catalogue import catalogue, rules_markdown
+from casualty_schema.render.catalogue import render_catalogue
 
 app = typer.Typer(
     name="casualty-schema",
@@ -154,13 +154,7 @@ def rules(
     ] = CatalogueFormat.text,
 ) -> None:
     """List the rule catalogue: id, severity and what each rule checks."""
-    if fmt is CatalogueFormat.markdown:
-        sys.stdout.write(rules_markdown())
-    elif fmt is CatalogueFormat.json:
-        sys.stdout.write(json.dumps(catalogue(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        for entry in catalogue():
-            typer.echo(f"{entry['id']:<22} {entry['severity']:<8} {entry['summary']}")
+    sys.stdout.write(render_catalogue(fmt.value))
 
 
 class DiffFormat(StrEnum):

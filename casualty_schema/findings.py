@@ -1,4 +1,4 @@
-"""What a validation run reports: findings, and the structural error types they are named by.
+"""What a validation run reports: findings, as a polars frame.
 
 A finding is one problem at one place: ``rule`` (a structural error type such as
 ``type-error``, or a consistency rule id such as ``dates.order``), ``severity``, ``resource``,
@@ -6,10 +6,14 @@ A finding is one problem at one place: ``rule`` (a structural error type such as
 data row = 2), ``line`` (the physical line where that record starts), ``field``, ``key`` (the
 row's primary key), ``value`` and ``message``. Findings are kept in a polars frame
 (:data:`FINDING_SCHEMA`) so that a million of them cost no Python objects until asked for.
+
+What kinds of finding there are is declared apart: the structural error types in
+:mod:`casualty_schema.errors`, the consistency rules in :mod:`casualty_schema.rules`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -21,6 +25,11 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
+
+#: The bookkeeping columns of every frame of rows (text cells, typed frames, violations): the
+#: record number as frictionless counts it (header = 1) and the line where the record starts.
+ROW = "__row"
+LINE = "__line"
 
 # Columns of a findings frame, in report order.
 FINDING_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
@@ -79,147 +88,50 @@ def conform(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns)
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorType:
-    """A structural error type: Frictionless's type name, a title and a message template."""
-
-    type: str
-    title: str
-    template: str
-    description: str
-
-    def message(self, **params: object) -> str:
-        return self.template.format(**params)
-
-
-def _error_types(*types: ErrorType) -> dict[str, ErrorType]:
-    return {t.type: t for t in types}
+def key_expr(primary_key: Sequence[str], columns: Sequence[str]) -> pl.Expr:
+    """A row's primary key as findings give it: the key's cells as text, a composite key's
+    joined with ", "; null when the frame lacks a key column (or the resource has no key)."""
+    names = [name for name in primary_key if name in columns]
+    if not names or len(names) != len(primary_key):
+        return pl.lit(None, dtype=pl.String)
+    if len(names) == 1:
+        return pl.col(names[0]).cast(pl.String)
+    joined = pl.concat_str([pl.col(n).cast(pl.String).fill_null("") for n in names], separator=", ")
+    return pl.when(pl.any_horizontal(pl.col(n).is_not_null() for n in names)).then(joined)
 
 
-# Named as Frictionless names them, so that a finding's rule is the frictionless error type.
-STRUCTURAL_ERRORS: dict[str, ErrorType] = _error_types(
-    ErrorType(
-        "package-error",
-        "Package Error",
-        "The data package descriptor is not usable: {note}",
-        "datapackage.json is missing, is not JSON, or does not describe a package.",
-    ),
-    ErrorType(
-        "schema-error",
-        "Schema Error",
-        "The schema of resource {resource} is not usable: {note}",
-        "A Table Schema contradicts itself or the Table Schema specification.",
-    ),
-    ErrorType(
-        "schema-version",
-        "Schema Version",
-        "{note}",
-        "A downstream package states no casualtySchema version range (warning), or one the "
-        "installed casualty-schema does not satisfy (error).",
-    ),
-    ErrorType(
-        "conformance-error",
-        "Conformance Error",
-        "does not conform to the canonical schema: {summary} ({reason})",
-        "A downstream package's resource or field differs from the canonical schema in a way "
-        "that is not stricter: renamed, retyped, a constraint loosened, an unknown code.",
-    ),
-    ErrorType(
-        "source-error",
-        "Source Error",
-        "The data source could not be read: {note}",
-        "A resource file is missing, outside the package, empty, or not a CSV file.",
-    ),
-    ErrorType(
-        "encoding-error",
-        "Encoding Error",
-        "The data source could not be decoded as {encoding}: {note}",
-        "The file is not valid text in the declared encoding.",
-    ),
-    ErrorType(
-        "byte-count",
-        "Byte Count",
-        "The file has {actual} bytes, not the {declared} recorded at the last release: the "
-        "data changed since; the next release records the new size",
-        "A resource file differs in size from the bytes its last release recorded (a warning).",
-    ),
-    ErrorType(
-        "hash-count",
-        "Hash Count",
-        "The file's hash is {actual}, not the {declared} recorded at the last release: the "
-        "data changed since; the next release records the new hash",
-        "A resource file differs from the hash its last release recorded (a warning).",
-    ),
-    ErrorType(
-        "blank-label",
-        "Blank Label",
-        'Label in the header in field at position "{position}" is blank',
-        "A header cell is empty.",
-    ),
-    ErrorType(
-        "duplicate-label",
-        "Duplicate Label",
-        'Label "{label}" in the header at position "{position}" is duplicated',
-        "Two header cells have the same label.",
-    ),
-    ErrorType(
-        "missing-label",
-        "Missing Label",
-        'There is a missing label in the header\'s field "{field}" at position "{position}"',
-        "The schema has a field the header lacks.",
-    ),
-    ErrorType(
-        "extra-label",
-        "Extra Label",
-        'There is an extra label "{label}" in header at position "{position}"',
-        "The header has a column the schema lacks.",
-    ),
-    ErrorType(
-        "incorrect-label",
-        "Incorrect Label",
-        'Label "{label}" in field {field} at position "{position}" does not match the field name',
-        "A header label differs from the schema's field name at that position.",
-    ),
-    ErrorType(
-        "blank-row",
-        "Blank Row",
-        'Row at position "{row}" is completely blank',
-        "Every cell of the row is empty.",
-    ),
-    ErrorType(
-        "extra-cell",
-        "Extra Cell",
-        'Row at position "{row}" has an extra value in field at position "{position}"',
-        "The row has more cells than the header.",
-    ),
-    ErrorType(
-        "missing-cell",
-        "Missing Cell",
-        'Row at position "{row}" has a missing cell in field "{field}" at position "{position}"',
-        "The row has fewer cells than the header.",
-    ),
-    ErrorType(
-        "type-error",
-        "Type Error",
-        'The cell "{value}" in field "{field}" is not a valid {type}{detail}',
-        "A cell cannot be read as its field's type and format.",
-    ),
-    ErrorType(
-        "constraint-error",
-        "Constraint Error",
-        'The cell "{value}" in field "{field}" breaks the constraint "{constraint}" {detail}',
-        "A cell breaks required, unique, enum, pattern, minimum, maximum, minLength or maxLength.",
-    ),
-    ErrorType(
-        "primary-key",
-        "PrimaryKey Error",
-        "The primary key ({fields}) = ({value}) of row {row} {problem}",
-        "Two rows share a primary key.",
-    ),
-    ErrorType(
-        "foreign-key",
-        "ForeignKey Error",
-        'The value ({value}) of {fields} matches no row of resource "{resource}" (by {target})',
-        "A foreign key refers to a row that does not exist.",
-    ),
-)
+def select_findings(
+    frame: pl.DataFrame,
+    *,
+    rule: str,
+    severity: pl.Expr | str,
+    resource: pl.Expr | str | None,
+    message: pl.Expr,
+    row: pl.Expr | None = None,
+    line: pl.Expr | None = None,
+    field: pl.Expr | str | None = None,
+    key: pl.Expr | None = None,
+    value: pl.Expr | None = None,
+    path: pl.Expr | str | None = None,
+) -> pl.DataFrame:
+    """One finding per row of ``frame``, in :data:`FINDING_SCHEMA`: the one place where a frame
+    of findings is made (for structural error types and consistency rules alike)."""
+    if frame.is_empty():
+        return empty_findings()
+
+    def column(value: pl.Expr | str | None) -> pl.Expr:
+        return value if isinstance(value, pl.Expr) else pl.lit(value, dtype=pl.String)
+
+    none = pl.lit(None, dtype=pl.Int64)
+    return frame.select(
+        pl.lit(rule, dtype=pl.String).alias("rule"),
+        column(severity).cast(pl.String).alias("severity"),
+        column(resource).cast(pl.String).alias("resource"),
+        column(path).cast(pl.String).alias("path"),
+        (row if row is not None else none).cast(pl.Int64).alias("row"),
+        (line if line is not None else none).cast(pl.Int64).alias("line"),
+        column(field).cast(pl.String).alias("field"),
+        column(key).cast(pl.String).alias("key"),
+        column(value).cast(pl.String).alias("value"),
+        message.cast(pl.String).alias("message"),
+    )

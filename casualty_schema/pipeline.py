@@ -24,7 +24,8 @@ from casualty_schema.check.changed import changed_keys, only_changed
 from casualty_schema.check.conformance import check_conformance, rule_ready
 from casualty_schema.check.integrity import check_integrity
 from casualty_schema.check.structure import Structure, check_structure
-from casualty_schema.findings import STRUCTURAL_ERRORS, conform, findings_frame
+from casualty_schema.errors import ERRORS
+from casualty_schema.findings import conform, findings_frame
 from casualty_schema.frames import Frames
 from casualty_schema.package.descriptor import (
     DescriptorError,
@@ -51,7 +52,7 @@ def resolve_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> lis
     """The rule ids to run: all, or those ``select`` names (ids or families such as
     ``dates``), less those ``ignore`` names. Unknown names raise UnknownRuleError."""
     select, ignore = list(select), list(ignore)
-    known = set(RULES) | set(STRUCTURAL_ERRORS)
+    known = set(RULES) | set(ERRORS)
     for name in [*select, *ignore]:
         if name not in known and not any(r.startswith(name + ".") for r in RULES):
             raise UnknownRuleError(
@@ -124,7 +125,7 @@ def run(
     if changed_since is not None:
         say(f"keeping findings on rows changed since {changed_since}")
         findings = only_changed(findings, changed_keys(spec, changed_since))
-    ignored = [r for r in [*RULES, *STRUCTURAL_ERRORS] if _matches(r, ignore)]
+    ignored = [r for r in [*RULES, *ERRORS] if _matches(r, ignore)]
     if ignored:
         findings = findings.filter(~pl.col("rule").is_in(ignored))
     report = Report(

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import casualty_schema
 from casualty_schema import validate
 from casualty_schema.cli import app
+from casualty_schema.errors import ERRORS
 from tests.builder import PackageCopy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,5 +124,9 @@ def test_rules_lists_the_registry() -> None:
 def test_rules_json() -> None:
     result = runner.invoke(app, ["rules", "--format", "json"])
     entries = json.loads(result.output)
-    assert [e["id"] for e in entries] == list(casualty_schema.RULES)
+    rules = [e["id"] for e in entries if e["kind"] == "rule"]
+    structural = [e["id"] for e in entries if e["kind"] == "structural"]
+    assert rules == list(casualty_schema.RULES)
+    assert structural == list(ERRORS)
+    assert [e["kind"] for e in entries] == ["rule"] * len(rules) + ["structural"] * len(structural)
     assert all(e["rationale"] for e in entries)

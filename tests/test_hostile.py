@@ -11,8 +11,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from casualty_schema import load, validate
+from casualty_schema import RULES, load, validate
 from casualty_schema.cli import app
+from casualty_schema.errors import ERRORS
 from tests.builder import PackageCopy
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
@@ -59,6 +60,8 @@ def test_hostile_input(tmp_path: Path, name: str) -> None:
         assert result.exit_code in expect["exit_in"], result.output
     report = json.loads(result.output)
     found = [(f["rule"], f["resource"], f["row"]) for f in report["findings"]]
+    unregistered = {f[0] for f in found} - set(RULES) - set(ERRORS)
+    assert not unregistered, f"findings of unregistered types: {unregistered}"
     for rule, resource, row in expect.get("findings", []):
         assert any(
             f[0] == rule and (resource is None or f[1] == resource) and (row is None or f[2] == row)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casualty_schema.check import csv as read
+from casualty_schema.check import records
 from casualty_schema.check.csv import LINE, ROW, Table, read_table
 from casualty_schema.package.descriptor import PackageSpec, ResourceSpec, load_package
 
@@ -336,22 +336,22 @@ def test_polars_reads_what_the_csv_module_reads(
     for row in rows:
         writer.writerow(row) if row else text.write("\n")
     body = text.getvalue() if trailing else text.getvalue().rstrip("\r\n")
-    dialect = read._Dialect()
-    fast = read._parse_polars(body.encode(), dialect, width=1)
+    dialect = records.Dialect()
+    fast = records.parse_polars(body.encode(), dialect, width=1)
     if body:
         assert fast is not None  # csv.writer's output never needs the slow path
     if fast is not None:
-        assert _records(fast[0]) == _records(read._parse_python(body, dialect))
+        assert _records(fast[0]) == _records(records.parse_python(body, dialect))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.text(alphabet='ab ,;"\n\r1ع\x00', max_size=30))
 def test_polars_never_reads_anything_else(body: str) -> None:
     """On any text at all, the fast path either declines or agrees with the csv module."""
-    dialect = read._Dialect()
-    fast = read._parse_polars(body.encode(), dialect, width=2)
+    dialect = records.Dialect()
+    fast = records.parse_polars(body.encode(), dialect, width=2)
     if fast is not None:
-        assert _records(fast[0]) == _records(read._parse_python(body, dialect))
+        assert _records(fast[0]) == _records(records.parse_python(body, dialect))
 
 
 @settings(

@@ -1,4 +1,4 @@
-"""Reading a file in pieces (read.PIECE_BYTES) gives exactly what reading it whole gives."""
+"""Reading a file in pieces (records.PIECE_BYTES) gives exactly what reading it whole gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from casualty_schema.check import csv as read
+from casualty_schema.check import records
+from casualty_schema.check.csv import read_table
 from casualty_schema.check.structure import Structure, check_structure
 from casualty_schema.package.descriptor import DescriptorError, load_package
 from tests.test_hostile import prepare
@@ -33,7 +34,7 @@ HOSTILE_CASES = sorted(d.name for d in (CORPUS / "hostile").iterdir() if d.is_di
 
 
 def _structure(directory: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> Structure:
-    monkeypatch.setattr(read, "PIECE_BYTES", piece)
+    monkeypatch.setattr(records, "PIECE_BYTES", piece)
     return check_structure(load_package(directory))
 
 
@@ -75,7 +76,7 @@ def test_hostile_files_read_as_the_whole(
 )
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 1000])
 def test_pieces_end_at_record_ends(body: bytes, size: int) -> None:
-    pieces = read._pieces(body, size)
+    pieces = records.pieces(body, size)
     assert pieces[0][0] == 0
     assert pieces[-1][1] == len(body)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
@@ -85,15 +86,15 @@ def test_pieces_end_at_record_ends(body: bytes, size: int) -> None:
 
 
 def test_pieces_of_an_empty_body() -> None:
-    assert read._pieces(b"", 10) == []
+    assert records.pieces(b"", 10) == []
 
 
 def test_bundled_claims_are_read_in_many_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bundled claims file spans several 64-byte pieces: the test above is not vacuous."""
     body = (BUNDLED / "data" / "claims.csv").read_bytes()
-    assert len(read._pieces(body, 64)) > 10
-    monkeypatch.setattr(read, "PIECE_BYTES", 64)
+    assert len(records.pieces(body, 64)) > 10
+    monkeypatch.setattr(records, "PIECE_BYTES", 64)
     spec = load_package(BUNDLED)
-    table = read.read_table(spec, spec.resources["claims"])
+    table = read_table(spec, spec.resources["claims"])
     assert table.parser == "polars"
     assert table.cells.height == pl.read_csv(BUNDLED / "data" / "claims.csv").height

@@ -27,9 +27,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from casualty_schema.compare.diff import Change, compare_resources
-from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.errors import error
+from casualty_schema.findings import findings_frame
 from casualty_schema.package.bundled import bundled_package, bundled_version
 from casualty_schema.package.descriptor import PackageSpec, load_package
+from casualty_schema.types import polars_dtype
 
 PROPERTY = "casualtySchema"
 
@@ -124,16 +126,9 @@ def check_conformance(
 
 def _version_finding(path: str, severity: str, value: str | None, message: str) -> dict[str, Any]:
     """A ``schema-version`` finding on the descriptor's casualtySchema property."""
-    finding = {
-        "rule": STRUCTURAL_ERRORS["schema-version"].type,
-        "severity": severity,
-        "path": path,
-        "field": PROPERTY,
-        "message": message,
-    }
-    if value is not None:
-        finding["value"] = value
-    return finding
+    return error("schema-version").finding(
+        severity=severity, path=path, field=PROPERTY, value=value, note=message
+    )
 
 
 def _extra_resource_field(change: Change, canonical: PackageSpec) -> bool:
@@ -143,17 +138,14 @@ def _extra_resource_field(change: Change, canonical: PackageSpec) -> bool:
 
 def _finding(change: Change, spec: PackageSpec, path: str) -> dict[str, Any]:
     resource = spec.resources.get(change.resource or "")
-    return {
-        "rule": STRUCTURAL_ERRORS["conformance-error"].type,
-        "severity": "error",
-        "resource": change.resource,
-        "path": resource.path if resource else path,
-        "field": change.field,
-        "value": None if change.after is None else str(change.after),
-        "message": STRUCTURAL_ERRORS["conformance-error"].message(
-            summary=change.summary, reason=change.reason
-        ),
-    }
+    return error("conformance-error").finding(
+        resource=change.resource,
+        path=resource.path if resource else path,
+        field=change.field,
+        value=None if change.after is None else str(change.after),
+        summary=change.summary,
+        reason=change.reason,
+    )
 
 
 def rule_ready(
@@ -163,12 +155,9 @@ def rule_ready(
     lacks a canonical field, or has it with another type, is left out (the rules that need it
     do not run) and reported as one ``schema-error``. A conformance error says the same of a
     downstream package; this also covers a package that calls itself the canonical one."""
-    from casualty_schema.downstream.pandera import polars_dtype
-
     canonical = canonical_package()
     ready: dict[str, pl.DataFrame] = {}
     rows: list[dict[str, Any]] = []
-    error = STRUCTURAL_ERRORS["schema-error"]
     for name, table in tables.items():
         expected = canonical.resources.get(name)
         if expected is None:
@@ -182,17 +171,11 @@ def rule_ready(
         ]  # fmt: skip
         if problems:
             rows.append(
-                {
-                    "rule": error.type,
-                    "severity": "error",
-                    "resource": name,
-                    "path": spec.resources[name].path,
-                    "message": error.message(
-                        resource=name,
-                        note="the consistency rules that need it were not run: "
-                        + "; ".join(problems),
-                    ),
-                }
+                error("schema-error").finding(
+                    resource=name,
+                    path=spec.resources[name].path,
+                    note="the consistency rules that need it were not run: " + "; ".join(problems),
+                )
             )
         else:
             ready[name] = table

@@ -15,7 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.errors import ErrorType, error
+from casualty_schema.findings import findings_frame
 from casualty_schema.package.descriptor import PackageSpec
 
 ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
@@ -35,24 +36,25 @@ def check_integrity(package: PackageSpec) -> pl.DataFrame:
             continue  # the structural stage reports the file itself
         size = path.stat().st_size
         if isinstance(declared_bytes, int) and declared_bytes != size:
-            rows.append(_warning("byte-count", name, resource.path, str(declared_bytes), size))
+            rows.append(
+                _warning(error("byte-count"), name, resource.path, str(declared_bytes), size)
+            )
         if isinstance(declared_hash, str):
             algorithm, _, digest = declared_hash.rpartition(":")
             algorithm = algorithm or "md5"  # Table Schema: a bare hash is MD5
             if algorithm in ALGORITHMS:
                 actual = hashlib.new(algorithm, path.read_bytes()).hexdigest()
                 if actual != digest.lower():
-                    rows.append(_warning("hash-count", name, resource.path, declared_hash, actual))
+                    rows.append(
+                        _warning(error("hash-count"), name, resource.path, declared_hash, actual)
+                    )
     return findings_frame(rows)
 
 
-def _warning(kind: str, resource: str, path: str, declared: str, actual: object) -> dict[str, Any]:
-    return {
-        "rule": kind,
-        "severity": "warning",
-        "resource": resource,
-        "path": path,
-        "field": "hash" if kind == "hash-count" else "bytes",
-        "value": declared,
-        "message": STRUCTURAL_ERRORS[kind].message(declared=declared, actual=actual),
-    }
+def _warning(
+    kind: ErrorType, resource: str, path: str, declared: str, actual: object
+) -> dict[str, Any]:
+    field = "hash" if kind.type == "hash-count" else "bytes"
+    return kind.finding(
+        resource=resource, path=path, field=field, value=declared, declared=declared, actual=actual
+    )

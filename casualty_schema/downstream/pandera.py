@@ -14,30 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pandera.polars as pa
-import polars as pl
 
 from casualty_schema.package.bundled import bundled_package
 from casualty_schema.package.descriptor import FieldSpec, ResourceSpec, load_package
-
-# Table Schema type → polars dtype of the typed frames
-DTYPES: dict[str, pl.DataType] = {
-    "string": pl.String(),
-    "integer": pl.Int64(),
-    "number": pl.Float64(),
-    "boolean": pl.Boolean(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime(),
-    "time": pl.Time(),
-    "year": pl.Int64(),
-    "any": pl.String(),
-}
-
-
-def polars_dtype(field: FieldSpec) -> pl.DataType:
-    """The dtype a field's cells have in a typed frame."""
-    if field.type == "list":
-        return pl.List(DTYPES.get(field.item_type, pl.String()))
-    return DTYPES.get(field.type, pl.String())
+from casualty_schema.types import polars_dtype
 
 
 def _checks(field: FieldSpec) -> list[pa.Check]:

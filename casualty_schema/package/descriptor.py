@@ -16,7 +16,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.errors import error
+from casualty_schema.findings import findings_frame
 
 # The text form of a partial date (casualty_schema.domain.partial_date reads it).
 PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
@@ -32,18 +33,8 @@ class DescriptorError(Exception):
 
     @property
     def findings(self) -> pl.DataFrame:
-        error = STRUCTURAL_ERRORS["package-error"]
-        return findings_frame(
-            [
-                {
-                    "rule": error.type,
-                    "severity": "error",
-                    "path": self.path.name,
-                    "message": error.message(note=note),
-                }
-                for note in self.notes
-            ]
-        )
+        kind = error("package-error")
+        return findings_frame([kind.finding(path=self.path.name, note=note) for note in self.notes])
 
 
 @dataclass(frozen=True)

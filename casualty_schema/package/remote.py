@@ -21,7 +21,8 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.findings import STRUCTURAL_ERRORS, findings_frame
+from casualty_schema.errors import error
+from casualty_schema.findings import findings_frame
 from casualty_schema.package.descriptor import PackageSpec
 
 TIMEOUT = 30
@@ -84,14 +85,6 @@ def fetched(package: PackageSpec) -> Iterator[tuple[PackageSpec, pl.DataFrame]]:
                 local[name] = target
             else:
                 rows.append(
-                    {
-                        "rule": "source-error",
-                        "severity": "error",
-                        "resource": name,
-                        "path": url,
-                        "message": STRUCTURAL_ERRORS["source-error"].message(
-                            note=f"{url}: {problem}"
-                        ),
-                    }
+                    error("source-error").finding(resource=name, path=url, note=f"{url}: {problem}")
                 )
         yield replace(package, fetched=local), findings_frame(rows)

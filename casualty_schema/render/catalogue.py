@@ -1,21 +1,26 @@
-"""The rule catalogue as text: what `casualty-schema rules` prints and docs/rules.md holds.
-
-Both are generated from the registry (:data:`casualty_schema.rules.RULES`) and the
-structural error types (:data:`casualty_schema.findings.STRUCTURAL_ERRORS`).
+"""The catalogue of what a run can report: what `casualty-schema rules` prints and docs/rules.md
+holds, generated from the rule registry (:data:`casualty_schema.rules.RULES`) and the error
+taxonomy (:data:`casualty_schema.errors.ERRORS`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from casualty_schema.findings import STRUCTURAL_ERRORS
+from casualty_schema.errors import ERRORS
 from casualty_schema.rules import RULES
+
+FORMATS = ("text", "json", "markdown")
 
 
 def catalogue() -> list[dict[str, Any]]:
-    return [
+    """Every consistency rule, in catalogue order, then every structural error type
+    (``casualty-schema rules --format json``); ``kind`` tells them apart."""
+    rules = [
         {
             "id": r.id,
+            "kind": "rule",
             "severity": str(r.severity),
             "summary": r.summary,
             "rationale": r.rationale,
@@ -24,6 +29,36 @@ def catalogue() -> list[dict[str, Any]]:
         }
         for r in RULES.values()
     ]
+    structural = [
+        {
+            "id": e.type,
+            "kind": "structural",
+            "severity": str(e.severity),
+            "summary": e.title,
+            "rationale": e.description,
+            "message": e.template,
+            "defined_in": "casualty_schema/errors.py",
+            "emitted_by": [f"casualty_schema/{m}" for m in e.emitted_by],
+        }
+        for e in ERRORS.values()
+    ]
+    return rules + structural
+
+
+def render_catalogue(fmt: str) -> str:
+    """The catalogue as ``fmt``: text (one line a rule), json or markdown (docs/rules.md)."""
+    if fmt == "markdown":
+        return rules_markdown()
+    if fmt == "json":
+        return json.dumps(catalogue(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "text":
+        lines = [f"{r.id:<22} {r.severity!s:<8} {r.summary}" for r in RULES.values()]
+        return "\n".join(lines) + "\n"
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def _anchor(name: str) -> str:
+    return name.replace(".", "")
 
 
 def rules_markdown() -> str:
@@ -39,7 +74,8 @@ def rules_markdown() -> str:
         " `--strict` is given.",
         "",
         "Rule `family.name` is the function `name` (hyphens as underscores) in"
-        " `casualty_schema/rules/family.py`.",
+        " `casualty_schema/rules/family.py`; every structural error type is declared in"
+        " `casualty_schema/errors.py`.",
         "",
         "## Consistency rules",
         "",
@@ -47,8 +83,7 @@ def rules_markdown() -> str:
         "|---|---|---|",
     ]
     out += [
-        f"| [`{r.id}`](#{r.id.replace('.', '')}) | {r.severity} | {r.summary} |"
-        for r in RULES.values()
+        f"| [`{r.id}`](#{_anchor(r.id)}) | {r.severity} | {r.summary} |" for r in RULES.values()
     ]
     for r in RULES.values():
         out += [
@@ -67,8 +102,23 @@ def rules_markdown() -> str:
         "",
         "## Structural findings",
         "",
-        "| type | title | when |",
-        "|---|---|---|",
+        "| type | title | severity | when |",
+        "|---|---|---|---|",
     ]
-    out += [f"| `{e.type}` | {e.title} | {e.description} |" for e in STRUCTURAL_ERRORS.values()]
+    out += [
+        f"| [`{e.type}`](#{_anchor(e.type)}) | {e.title} | {e.severity} | {e.description} |"
+        for e in ERRORS.values()
+    ]
+    for e in ERRORS.values():
+        emitted = ", ".join(f"`casualty_schema/{m}`" for m in e.emitted_by)
+        out += [
+            "",
+            f"### {e.type}",
+            "",
+            f"*{e.severity}* — {e.title}. {e.description}",
+            "",
+            f"Message: `{e.template}`",
+            "",
+            f"Declared in `casualty_schema/errors.py`; reported by {emitted}.",
+        ]
     return "\n".join(out) + "\n"

@@ -8,20 +8,22 @@ frame of violations. Its docstring is its rationale. ``casualty-schema rules`` a
 
 A check returns one row per violation with the columns ``__row`` and ``__line`` (of the
 offending record), ``key``, ``field`` and ``value``, any column its template names, and
-optionally ``resource`` (default: the rule's) and ``severity`` (default: the rule's).
+optionally ``resource`` (default: the rule's) and ``severity`` (default: the rule's). The
+template is filled by the one template engine (:mod:`casualty_schema.template`), a missing
+value written as "(none)".
 """
 
 from __future__ import annotations
 
 import inspect
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from casualty_schema.findings import Severity, conform, empty_findings
+from casualty_schema import template
+from casualty_schema.findings import LINE, ROW, Severity, empty_findings, select_findings
 
 if TYPE_CHECKING:
     from casualty_schema.frames import Frames
@@ -56,38 +58,21 @@ class Rule:
         columns = violations.columns
         resource = pl.col("resource") if "resource" in columns else pl.lit(self.resource)
         severity = pl.col("severity") if "severity" in columns else pl.lit(str(self.severity))
-        paths = pl.DataFrame(
-            {
-                "resource": list(frames.package.resources),
-                "path": [r.path for r in frames.package.resources.values()],
-            }
+        paths = {name: r.path for name, r in frames.package.resources.items()}
+        params = {name: pl.col(name) for name in template.fields(self.template)}
+        return select_findings(
+            violations,
+            rule=self.id,
+            severity=severity,
+            resource=resource,
+            path=resource.replace_strict(paths, default=None, return_dtype=pl.String),
+            row=pl.col(ROW),
+            line=pl.col(LINE),
+            field=pl.col("field"),
+            key=pl.col("key"),
+            value=pl.col("value"),
+            message=template.expr(self.template, params, null="(none)"),
         )
-        out = violations.select(
-            pl.lit(self.id).alias("rule"),
-            severity.alias("severity"),
-            resource.alias("resource"),
-            pl.col("__row").alias("row"),
-            pl.col("__line").alias("line"),
-            pl.col("field").cast(pl.String),
-            pl.col("key").cast(pl.String),
-            pl.col("value").cast(pl.String),
-            format_message(self.template).alias("message"),
-        ).join(paths, on="resource", how="left")
-        return conform(out)
-
-
-def format_message(template: str) -> pl.Expr:
-    """The template as a vectorised ``pl.format`` over the columns it names."""
-    pieces: list[str] = []
-    columns: list[pl.Expr] = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
-        pieces.append(literal)  # templates hold no literal braces
-        if name is not None:
-            pieces.append("{}")
-            columns.append(pl.col(name).cast(pl.String).fill_null("(none)"))
-    if not columns:
-        return pl.lit(template)
-    return pl.format("".join(pieces), *columns)
 
 
 RULES: dict[str, Rule] = {}

@@ -1,0 +1,173 @@
+"""The cell checks of the structural stage: each cell's type, then its field's constraints.
+
+As frictionless does: a cell with no value can only break ``required``; a cell whose text is not
+of its type is a ``type-error`` and is checked no further; ``enum``, ``pattern`` (anchored,
+:func:`casualty_schema.check.patterns.matches`), bounds and lengths are checked on the typed
+value. Blank rows are not checked (they get ``blank-row`` alone). One pass learns which checks
+fail anywhere; only those make findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from casualty_schema.check.patterns import matches
+from casualty_schema.check.readers import READERS
+from casualty_schema.check.typed import Field, Typed
+from casualty_schema.errors import ErrorType, error
+from casualty_schema.findings import empty_findings
+from casualty_schema.types import polars_dtype
+
+__all__ = ["CONSTRAINT_CHECKS", "CellCheck", "cell_findings", "checks_of", "literal_value"]
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    """One check of one column: where it fails, and the parameters of its message."""
+
+    field: Field
+    kind: ErrorType  # type-error or constraint-error
+    fails: pl.Expr  # on the typed frame
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+
+def cell_findings(typed: Typed) -> pl.DataFrame:
+    checks = [check for f in typed.fields for check in checks_of(f)]
+    if not checks or typed.frame.is_empty():
+        return empty_findings()
+    # one pass to learn which checks fail anywhere; then one filter per failing check
+    checked = ~pl.col("__blank")
+    hits = typed.frame.select(
+        (checked & c.fails).fill_null(False).any().alias(str(i)) for i, c in enumerate(checks)
+    ).row(0)
+    resource = typed.resource
+    return pl.concat(
+        [
+            c.kind.rows(
+                typed.frame,
+                (checked & c.fails).fill_null(False),
+                resource=resource.name,
+                path=resource.path,
+                key=typed.key,
+                field=c.field.spec.name,
+                value=c.field.text,
+                **c.params,
+            )
+            for c, hit in zip(checks, hits, strict=True)
+            if hit
+        ]
+        or [empty_findings()],
+        how="vertical",
+    )
+
+
+def checks_of(f: Field) -> list[CellCheck]:
+    """The checks of one field: its type, ``required``, and each constraint it declares."""
+    checks = [_type_check(f)]
+    constraints = f.spec.constraints
+    if constraints.get("required"):
+        checks.append(_required_check(f))
+    for name, make in CONSTRAINT_CHECKS.items():
+        if constraints.get(name) is not None:
+            checks.append(make(f, constraints[name]))
+    return checks
+
+
+def _type_check(f: Field) -> CellCheck:
+    spec = f.spec
+    kind = spec.type if spec.format in ("default", "") else f"{spec.type} ({spec.format})"
+    params = {"type": kind, "detail": f": {f.reading.expected}"}
+    return CellCheck(f, error("type-error"), ~f.ok, params)
+
+
+def _constraint(f: Field, name: str, fails: pl.Expr, detail: str | pl.Expr) -> CellCheck:
+    """A constraint on the typed value: only cells with a value of the right type can fail."""
+    params = {"constraint": name, "detail": detail}
+    return CellCheck(f, error("constraint-error"), f.present & f.ok & fails, params)
+
+
+def _required_check(f: Field) -> CellCheck:
+    params = {"constraint": "required", "detail": "(a value is required)"}
+    return CellCheck(f, error("constraint-error"), ~f.present, params)
+
+
+def _length(f: Field) -> pl.Expr:
+    return f.value.list.len() if f.spec.type == "list" else f.value.str.len_chars()
+
+
+def _unit(f: Field) -> str:
+    return "items" if f.spec.type == "list" else "characters"
+
+
+def _min_length_check(f: Field, bound: Any) -> CellCheck:
+    fails = _length(f) < int(bound)
+    return _constraint(f, "minLength", fails, f"(at least {bound} {_unit(f)})")
+
+
+def _max_length_check(f: Field, bound: Any) -> CellCheck:
+    fails = _length(f) > int(bound)
+    return _constraint(f, "maxLength", fails, f"(at most {bound} {_unit(f)})")
+
+
+def _pattern_check(f: Field, pattern: Any) -> CellCheck:
+    pattern = str(pattern)
+    return _constraint(f, "pattern", ~matches(f.value, pattern), f"(it must match {pattern})")
+
+
+def _enum_check(f: Field, allowed: Any) -> CellCheck:
+    values = [v for v in (literal_value(f, v) for v in allowed) if v is not None]
+    member = f.value.is_in(pl.Series(values, dtype=polars_dtype(f.spec)).implode())
+    if f.spec.type == "number":  # NaN equals nothing, not even NaN
+        member = member & ~f.value.is_nan()
+    shown = ", ".join(str(v) for v in allowed)
+    return _constraint(f, "enum", ~member, f"(it must be one of: {shown})")
+
+
+def _bound_check(name: str, compare: Callable[[pl.Expr, Any], pl.Expr], words: str) -> Any:
+    def make(f: Field, bound: Any) -> CellCheck:
+        value = literal_value(f, bound)
+        if value is None:
+            return _constraint(f, name, pl.lit(False), "")
+        fails = ~compare(f.value, value)
+        if f.spec.type == "number":  # frictionless: NaN meets no bound
+            fails = fails | f.value.is_nan()
+        return _constraint(f, name, fails, f"(it must be {words} {bound})")
+
+    return make
+
+
+CONSTRAINT_CHECKS: Mapping[str, Callable[[Field, Any], CellCheck]] = {
+    "minLength": _min_length_check,
+    "maxLength": _max_length_check,
+    "pattern": _pattern_check,
+    "enum": _enum_check,
+    "minimum": _bound_check("minimum", lambda v, b: v >= b, "at least"),
+    "maximum": _bound_check("maximum", lambda v, b: v <= b, "at most"),
+    "exclusiveMinimum": _bound_check("exclusiveMinimum", lambda v, b: v > b, "more than"),
+    "exclusiveMaximum": _bound_check("exclusiveMaximum", lambda v, b: v < b, "less than"),
+}
+
+
+def literal_value(f: Field, literal: Any) -> Any:
+    """A constraint's value (an enum item, a bound) read as frictionless reads it: a JSON
+    string with the field's reader, a JSON number or boolean as Python compares it."""
+    spec = f.spec
+    if isinstance(literal, str):
+        reading = READERS[spec.type](pl.lit(literal, dtype=pl.String), spec)
+        return pl.select(reading.value).item()
+    if spec.type in ("integer", "year"):
+        if isinstance(literal, bool):
+            return int(literal) if spec.type == "year" else None
+        if isinstance(literal, int):
+            return literal
+        return int(literal) if isinstance(literal, float) and literal.is_integer() else None
+    if spec.type == "number":
+        return None if isinstance(literal, bool) else float(literal)
+    if spec.type == "boolean":
+        return literal if isinstance(literal, bool) else None
+    return None

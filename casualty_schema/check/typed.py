@@ -1,0 +1,106 @@
+"""Every cell of a table read with its field's type: the frame the cell and key checks run on.
+
+For the schema field at column position i of a :class:`~casualty_schema.check.csv.Table`,
+:func:`typed` adds ``__p{i}`` (the cell has text that is not a missing value), ``__v{i}`` (the
+typed value, :mod:`casualty_schema.check.readers`) and ``__ok{i}`` (no type error); ``__blank``
+marks the blank rows. A field no reader checks is a ``schema-error`` and is left untyped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from casualty_schema.check.csv import Table
+from casualty_schema.check.labels import Column, missing_values
+from casualty_schema.check.readers import READERS, Reading, unsupported
+from casualty_schema.errors import error
+from casualty_schema.findings import ROW, findings_frame, key_expr
+from casualty_schema.package.descriptor import FieldSpec, ResourceSpec
+
+__all__ = ["Field", "Typed", "typed"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A schema field present in the data, and where its columns are in the typed frame."""
+
+    column: Column
+    spec: FieldSpec
+    index: int
+    reading: Reading
+
+    @property
+    def text(self) -> pl.Expr:
+        return pl.col(self.column.name)
+
+    @property
+    def value(self) -> pl.Expr:
+        return pl.col(f"__v{self.index}")
+
+    @property
+    def present(self) -> pl.Expr:
+        return pl.col(f"__p{self.index}")
+
+    @property
+    def ok(self) -> pl.Expr:
+        return pl.col(f"__ok{self.index}")
+
+
+@dataclass(frozen=True)
+class Typed:
+    table: Table
+    frame: pl.DataFrame  # text columns, __v/__p/__ok columns, __blank, __row, __line
+    fields: tuple[Field, ...]
+    findings: pl.DataFrame  # schema-error findings
+
+    @property
+    def resource(self) -> ResourceSpec:
+        return self.table.resource
+
+    @property
+    def key(self) -> pl.Expr:
+        return key_expr(self.resource.primary_key, self.frame.columns)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.spec.name == name), None)
+
+
+def typed(table: Table) -> Typed:
+    """Every cell of ``table`` read with its field's type: for field number i, ``__p{i}`` (the
+    cell has text that is not a missing value), ``__v{i}`` (the typed value) and ``__ok{i}``
+    (no type error); ``__blank`` marks the blank rows."""
+    resource = table.resource
+    problems: list[dict[str, Any]] = []
+    fields: list[Field] = []
+    for index, column in enumerate(table.columns):
+        spec = column.field
+        if spec is None:
+            continue
+        problem = unsupported(spec)
+        if problem is not None:
+            problems.append(
+                error("schema-error").finding(
+                    resource=resource.name, path=resource.path, note=problem
+                )
+            )
+            continue
+        text = pl.when(pl.col(f"__p{index}")).then(pl.col(column.name))
+        fields.append(Field(column, spec, index, READERS[spec.type](text, spec)))
+    frame = table.cells.with_columns(
+        *[
+            (
+                pl.col(f.column.name).is_not_null()
+                & ~pl.col(f.column.name).is_in(missing_values(resource, f.column))
+            ).alias(f"__p{f.index}")
+            for f in fields
+        ],
+        pl.col(ROW).is_in(table.blank_rows.implode()).alias("__blank"),
+    )
+    frame = frame.with_columns(f.reading.value.alias(f"__v{f.index}") for f in fields)
+    frame = frame.with_columns(  # a value, or no text: the type is right
+        (~f.present | f.value.is_not_null()).alias(f"__ok{f.index}") for f in fields
+    )
+    return Typed(table, frame, tuple(fields), findings_frame(problems))
