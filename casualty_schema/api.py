@@ -21,16 +21,11 @@ class InvalidPackageError(Exception):
     SHOWN = 20
 
     def __init__(self, report: Report) -> None:
+        from casualty_schema.render.brief import brief
+
         self.report = report
-        lines = [
-            f"{report.package} is not valid: {report.errors} errors, {report.warnings} warnings"
-        ]
-        for f in report.iter_findings(self.SHOWN):
-            where = ":".join(str(p) for p in (f.path, f.row) if p is not None)
-            lines.append(f"  {where} [{f.rule}] {f.field or ''} {f.message}".rstrip())
-        if report.findings_frame.height > self.SHOWN:
-            lines.append(f"  … and {report.findings_frame.height - self.SHOWN} more")
-        super().__init__("\n".join(lines))
+        head = f"{report.package} is not valid: {report.errors} errors, {report.warnings} warnings"
+        super().__init__("\n".join([head, *brief(report, self.SHOWN)]))
 
 
 def validate(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 
 import typer
 from rich.console import Console
@@ -17,8 +18,14 @@ from casualty_schema.api import validate as validate_package
 from casualty_schema.downstream.init import InitError, export_schemas, init_package
 from casualty_schema.package.source import SourceError
 from casualty_schema.pipeline import UnknownRuleError
-from casualty_schema.render import render
-from casualty_schema.render.catalogue import render_catalogue
+from casualty_schema.render import (
+    CATALOGUE_FORMATS,
+    DEFAULT,
+    DIFF_FORMATS,
+    REPORT_FORMATS,
+    Limit,
+    render,
+)
 
 app = typer.Typer(
     name="casualty-schema",
@@ -29,17 +36,20 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    markdown = "markdown"
+def _choices(name: str, names: Iterable[str]) -> type[StrEnum]:
+    """The choices of a --format option, from the renderers' registry."""
+    return StrEnum(name, {n: n for n in names})  # type: ignore[return-value]
 
 
-class CatalogueFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+if TYPE_CHECKING:  # the choices are built at run time; to the type checker they are text
+    Format: TypeAlias = str
+    DiffFormat: TypeAlias = str
+    CatalogueFormat: TypeAlias = str
+else:
+    Format = _choices("Format", REPORT_FORMATS)
+    DiffFormat = _choices("DiffFormat", DIFF_FORMATS)
+    CatalogueFormat = _choices("CatalogueFormat", CATALOGUE_FORMATS)
+TEXT, DIFF_TEXT, CATALOGUE_TEXT = Format("text"), DiffFormat("text"), CatalogueFormat("text")
 
 
 def _version(value: bool) -> None:
@@ -64,6 +74,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _limit(value: int | None) -> Limit:
+    """--limit: not given, the format's default; 0, everything; N, at most N."""
+    if value is None:
+        return DEFAULT
+    return None if value == 0 else value
+
+
 def _names(values: list[str] | None) -> list[str]:
     """Rule names from repeated options, each possibly comma-separated."""
     return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
@@ -74,7 +91,7 @@ def validate(
     package: Annotated[
         Path, typer.Argument(help="The package: a datapackage.json or its directory.")
     ] = Path("datapackage.json"),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = TEXT,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make it invalid.")] = False,
     select: Annotated[
         list[str] | None,
@@ -122,7 +139,7 @@ def validate(
 
     Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
     err = Console(stderr=True)
-    show_progress = err.is_terminal and fmt is not Format.json
+    show_progress = err.is_terminal and str(fmt) != "json"
     status = err.status("validating…") if show_progress else nullcontext()
     try:
         with status as spinner:
@@ -137,10 +154,8 @@ def validate(
             )
     except (UnknownRuleError, SourceError) as error:
         raise _fail(str(error)) from None
-    options: dict[str, object] = {"color": fmt is Format.text and sys.stdout.isatty()}
-    if limit is not None:
-        options["limit"] = None if limit == 0 else limit
-    sys.stdout.write(render(report, fmt.value, **options))
+    color = str(fmt) == "text" and sys.stdout.isatty()
+    sys.stdout.write(render(report, str(fmt), limit=_limit(limit), color=color))
     if summary is not None:
         with summary.open("a", encoding="utf-8") as fh:
             fh.write(render(report, "markdown"))
@@ -151,16 +166,12 @@ def validate(
 def rules(
     fmt: Annotated[
         CatalogueFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CatalogueFormat.text,
+    ] = CATALOGUE_TEXT,
 ) -> None:
     """List the rule catalogue: id, severity and what each rule checks."""
-    sys.stdout.write(render_catalogue(fmt.value))
+    from casualty_schema.render.catalogue import render_catalogue
 
-
-class DiffFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+    sys.stdout.write(render_catalogue(str(fmt)))
 
 
 class BumpLevel(StrEnum):
@@ -177,9 +188,7 @@ def diff(
     new: Annotated[
         str, typer.Argument(help="A package directory, datapackage.json, release zip or git ref.")
     ],
-    fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = DiffFormat.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DIFF_TEXT,
     fail_on: Annotated[
         BumpLevel | None,
         typer.Option("--fail-on", help="Exit 1 when the required bump is at least this."),
@@ -196,14 +205,13 @@ def diff(
     Exit status: 0, or 1 with --fail-on when the bump is that large; 2 unreadable input."""
     from casualty_schema.compare.diff import Bump, diff_packages
     from casualty_schema.package.source import SourceError
-    from casualty_schema.render.diff import DEFAULT_LIMIT, render_diff
+    from casualty_schema.render import render_diff
 
     try:
         result = diff_packages(old, new)
     except SourceError as error:
         raise _fail(str(error)) from None
-    shown = DEFAULT_LIMIT if limit is None else (None if limit == 0 else limit)
-    sys.stdout.write(render_diff(result, fmt.value, limit=shown))
+    sys.stdout.write(render_diff(result, str(fmt), limit=_limit(limit)))
     failed = fail_on is not None and result.required_bump >= Bump.parse(fail_on.value)
     raise typer.Exit(1 if failed else 0)
 
@@ -239,9 +247,8 @@ def release(
     Exit status: 0 released, 1 refused (invalid data, a too-small bump, an existing
     version), 2 unusable input or usage error."""
     from casualty_schema.release import ReleaseError, ReleaseRefused, make_release
-    from casualty_schema.render.diff import MEANING
+    from casualty_schema.render.release import RECOVERED, refusal_text, result_text
 
-    err = Console(stderr=True, soft_wrap=True)
     try:
         result = make_release(
             package,
@@ -253,32 +260,13 @@ def release(
             tag=tag,
         )
     except ReleaseRefused as refusal:
-        err.print("release refused:", markup=False)
-        for reason in refusal.reasons:
-            err.print(f"  {reason}", markup=False, soft_wrap=True)
+        sys.stderr.write(refusal_text(refusal))
         raise typer.Exit(1) from None
     except (ReleaseError, OSError) as error:
         raise _fail(str(error)) from None
-    since = (
-        f"from {result.previous} ({result.baseline}): a {result.bump.label} release"
-        if result.baseline
-        else "first release"
-    )
-    verb = "would release" if result.dry_run else "released"
     if result.recovered:
-        err.print("rolled back an interrupted release first (its journal was left behind)")
-    lines = [
-        f"{verb} {result.name} {result.version}, {since}",
-        f"required bump: {result.required_bump.label} — {MEANING[result.required_bump]}",
-        f"created: {result.created}",
-        f"archive: {result.archive} ({len(result.entries)} entries)",
-        f"sha256:  {result.sha256}",
-    ]
-    if result.tag:
-        lines.append(f"tag:     {result.tag}")
-    if result.dry_run:
-        lines += ["", "the CHANGELOG section it would write:", "", result.section.rstrip()]
-    sys.stdout.write("\n".join(lines) + "\n")
+        sys.stderr.write(RECOVERED + "\n")
+    sys.stdout.write(result_text(result))
 
 
 class SchemaFormat(StrEnum):

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from casualty_schema.compare.diff import RESOURCE_RELEASE_MANAGED
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A git identity of its own and no user or system configuration, for tests that commit.

@@ -22,7 +22,7 @@ from benchmarks.generate import (
     generate,
     read_faults,
 )
-from casualty_schema.compare.diff import RESOURCE_RELEASE_MANAGED
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 

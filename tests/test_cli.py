@@ -130,3 +130,30 @@ def test_rules_json() -> None:
     assert structural == list(ERRORS)
     assert [e["kind"] for e in entries] == ["rule"] * len(rules) + ["structural"] * len(structural)
     assert all(e["rationale"] for e in entries)
+
+
+def test_every_registered_format_is_a_choice() -> None:
+    """--format takes exactly the formats the renderers' registries declare."""
+    from casualty_schema.render import DIFF_FORMATS, REPORT_FORMATS
+
+    for name in REPORT_FORMATS:
+        assert runner.invoke(app, ["validate", "--format", name]).exit_code == 0, name
+    bundled = str(casualty_schema.PACKAGE_PATH)
+    for name in DIFF_FORMATS:
+        result = runner.invoke(app, ["diff", bundled, bundled, "--format", name])
+        assert result.exit_code == 0, name
+    assert runner.invoke(app, ["validate", "--format", "yaml"]).exit_code == 2
+
+
+def test_github_limit_0_lists_every_annotation(tmp_path: Path) -> None:
+    """More errors than GitHub shows: --limit 0 lists them all, as docs/cli.md says."""
+    pkg = PackageCopy(tmp_path)
+    for row in pkg.rows("claims")[:12]:
+        pkg.set("claims", row["claim_id"], quote="لا رقم هنا")
+    report = validate(pkg.root)
+    assert report.errors > 10
+    default = runner.invoke(app, ["validate", str(pkg.root), "--format", "github"])
+    assert default.output.count("::error ") == 10
+    every = runner.invoke(app, ["validate", str(pkg.root), "--format", "github", "--limit", "0"])
+    assert every.output.count("::error ") == report.errors
+    assert "more errors" not in every.output

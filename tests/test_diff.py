@@ -21,7 +21,7 @@ from casualty_schema.cli import app
 from casualty_schema.compare.diff import Bump, Diff, diff_packages, diff_specs
 from casualty_schema.package.descriptor import load_package
 from casualty_schema.package.source import SourceError, extract_zip, open_package
-from casualty_schema.render.diff import render_diff
+from casualty_schema.render import render_diff
 from tests.builder import GIT_ENV, PackageCopy
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ import frictionless
 import pytest
 
 import casualty_schema
-from casualty_schema.compare.diff import RESOURCE_RELEASE_MANAGED
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "spec" / "claim-model.md"

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import casualty_schema.release as release_module
 from casualty_schema.cli import app
 from casualty_schema.compare.diff import Bump
 from casualty_schema.downstream.export import export_schema
@@ -32,6 +31,7 @@ from casualty_schema.release import (
     make_release,
     update_changelog,
 )
+from casualty_schema.release import steps as release_module
 from casualty_schema.report import Report
 from tests.builder import GIT_ENV, PackageCopy
 
@@ -564,7 +564,7 @@ def test_cli_release(tmp_path: Path) -> None:
 
 KILLER = """
 import os, signal, sys
-import casualty_schema.release as r
+import casualty_schema.release.steps as r
 from casualty_schema.report import Report
 
 step, nth = sys.argv[2], int(sys.argv[3])

@@ -7,7 +7,7 @@ import json
 import polars as pl
 
 from casualty_schema.findings import findings_frame
-from casualty_schema.render import github, markdown, render, text
+from casualty_schema.render import REPORT_FORMATS, github, markdown, render, text
 from casualty_schema.report import LAYOUT, Report
 
 
@@ -99,3 +99,16 @@ def test_report_validity() -> None:
         ).exit_code
         == 2
     )
+
+
+def test_every_format_lists_everything_when_asked_and_says_what_its_limit_counts() -> None:
+    """limit=None (the command line's --limit 0) lists every finding in every format; the
+    default is each format's own, stated in the registry."""
+    report = make_report(25, 3)
+    for name, renderer in REPORT_FORMATS.items():
+        assert renderer.limit, name
+        out = renderer(report, limit=None)
+        shown = [i for i in range(25) if f"problem {i}" in out]
+        assert shown == list(range(25)), name
+    assert render(report, "github").count("::error ") == REPORT_FORMATS["github"].default_limit
+    assert render(report, "github", limit=None).count("::error ") == 25

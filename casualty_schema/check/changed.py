@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from casualty_schema.compare.diff import diff_table
+from casualty_schema.compare.rows import diff_table
 from casualty_schema.package.descriptor import PackageSpec
 from casualty_schema.package.source import open_package
 

@@ -26,7 +26,8 @@ import polars as pl
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from casualty_schema.compare.diff import Change, compare_resources
+from casualty_schema.compare.change import Change
+from casualty_schema.compare.package import compare_resources
 from casualty_schema.errors import error
 from casualty_schema.findings import findings_frame
 from casualty_schema.package.bundled import bundled_package, bundled_version

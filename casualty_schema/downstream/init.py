@@ -19,9 +19,9 @@ from typing import Any
 from packaging.version import Version
 
 from casualty_schema.check.conformance import PROPERTY, canonical_package
-from casualty_schema.compare.diff import RESOURCE_RELEASE_MANAGED
 from casualty_schema.downstream.export import export_schema
 from casualty_schema.package.bundled import bundled_version
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 
 class InitError(Exception):

@@ -19,6 +19,10 @@ import polars as pl
 from casualty_schema.errors import error
 from casualty_schema.findings import findings_frame
 
+#: Properties a release writes (casualty_schema.release): never a change between versions.
+RELEASE_MANAGED = frozenset({"version", "created"})
+RESOURCE_RELEASE_MANAGED = frozenset({"bytes", "hash"})
+
 # The text form of a partial date (casualty_schema.domain.partial_date reads it).
 PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 

@@ -9,9 +9,8 @@ import json
 from typing import Any
 
 from casualty_schema.errors import ERRORS
+from casualty_schema.render import CATALOGUE_FORMATS
 from casualty_schema.rules import RULES
-
-FORMATS = ("text", "json", "markdown")
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -54,7 +53,7 @@ def render_catalogue(fmt: str) -> str:
     if fmt == "text":
         lines = [f"{r.id:<22} {r.severity!s:<8} {r.summary}" for r in RULES.values()]
         return "\n".join(lines) + "\n"
-    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(CATALOGUE_FORMATS)}")
 
 
 def _anchor(name: str) -> str:

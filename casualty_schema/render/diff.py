@@ -3,20 +3,21 @@ summary a release writes. Rendering is apart from computing: each function takes
 Diff and returns text.
 
 Text and Markdown list at most ``limit`` rows per resource and kind (added, removed,
-changed) and say how many they left out; JSON lists everything (``Diff.to_dict()``).
+changed; None: all) and say how many they left out; JSON lists everything
+(``Diff.to_dict()``). The formats are declared in :data:`casualty_schema.render.DIFF_FORMATS`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from casualty_schema.compare.diff import Bump, Change, Diff, TableDiff
+from casualty_schema.render import DIFF_FORMATS
 
-DEFAULT_LIMIT = 20
+DEFAULT_LIMIT = DIFF_FORMATS["text"].default_limit
 VALUE_WIDTH = 60
-FORMATS = ("text", "json", "markdown")
 
 MEANING = {
     Bump.MAJOR: "breaking: downstream users must read the major changes below before upgrading",
@@ -27,18 +28,8 @@ MEANING = {
 }
 
 
-def render_diff(diff: Diff, fmt: str, *, limit: int | None = DEFAULT_LIMIT) -> str:
-    renderers: dict[str, Callable[[Diff, int | None], str]] = {
-        "text": text,
-        "json": lambda d, _limit: as_json(d),
-        "markdown": markdown,
-    }
-    if fmt not in renderers:
-        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return renderers[fmt](diff, limit)
-
-
-def as_json(diff: Diff) -> str:
+def as_json(diff: Diff, limit: int | None = None) -> str:
+    """Everything: JSON lists every row whatever ``limit`` says."""
     return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from casualty_schema.findings import Finding
+from casualty_schema.render import REPORT_FORMATS
 from casualty_schema.report import Report
 
-SHOWN_PER_SEVERITY = 10
+SHOWN_PER_SEVERITY = REPORT_FORMATS["github"].default_limit
 
 
 def escape_data(text: str) -> str:
@@ -52,11 +53,11 @@ def annotation(report: Report, finding: Finding) -> str:
 
 
 def render(report: Report, limit: int | None = SHOWN_PER_SEVERITY, **_: object) -> str:
-    cap = SHOWN_PER_SEVERITY if limit is None else limit
+    """At most ``limit`` annotations per severity (None: every finding)."""
     lines = []
     shown = {"error": 0, "warning": 0}
     for finding in report.iter_findings():
-        if shown.get(finding.severity, 0) >= cap:
+        if limit is not None and shown.get(finding.severity, 0) >= limit:
             continue
         shown[finding.severity] = shown.get(finding.severity, 0) + 1
         lines.append(annotation(report, finding))

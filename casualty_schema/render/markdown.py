@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from casualty_schema.render import REPORT_FORMATS
 from casualty_schema.report import Report
 
-DEFAULT_LIMIT = 100
+DEFAULT_LIMIT = REPORT_FORMATS["markdown"].default_limit
 
 
 def _cell(text: object) -> str:

@@ -12,9 +12,10 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from casualty_schema.render import REPORT_FORMATS
 from casualty_schema.report import Report, ordered
 
-DEFAULT_LIMIT = 20
+DEFAULT_LIMIT = REPORT_FORMATS["text"].default_limit
 STYLE = {"error": "bold red", "warning": "yellow"}
 
 

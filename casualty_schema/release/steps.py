@@ -1,4 +1,4 @@
-"""Cutting a release of the package: :func:`make_release`.
+"""Cutting a release of the package: :func:`make_release`, step by step.
 
 1. **Validate** the package; any error refuses the release (:class:`ReleaseRefused`).
 2. **Diff** against the baseline (default: the newest ``v*`` tag; none is a first release)
@@ -16,11 +16,8 @@ undoes what it did when anything fails (or is interrupted) before it ends: a ref
 or interrupted release leaves the working tree, ``DIR`` and the repository as they were. An
 existing version is never overwritten.
 
-A process that is killed outright (SIGKILL, a power cut) runs no undo. For that, a journal
-(``.release-journal.json`` in the package directory) names the staging directories from the
-start, and every move, backup and the commit before the first move; it is marked complete
-only when the release has succeeded. The next release (or :func:`recover`) rolls back what an
-incomplete journal names and removes the staging directories, before anything else.
+A process that is killed outright (SIGKILL, a power cut) runs no undo: the journal
+(:mod:`casualty_schema.release.journal`) lets the next release roll it back.
 
 Time comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set:
 ``created``, the CHANGELOG date and the archive's timestamps. Without it, ``created`` and
@@ -31,42 +28,60 @@ earliest time a zip entry can hold.
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import os
-import re
 import shutil
-import tempfile
-import zipfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from casualty_schema.api import validate
-from casualty_schema.compare.diff import Bump, Change, Diff, diff_specs
+from casualty_schema.compare.change import Bump, Change
+from casualty_schema.compare.diff import Diff, diff_specs
 from casualty_schema.downstream.export import EXPORT_FORMATS, dumps, export_filename, export_schema
 from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
 from casualty_schema.package.source import SourceError, git, open_package, repo_root
+from casualty_schema.release.archive import SUMS, archive_name, read_sums, sums_text, zip_bytes
+from casualty_schema.release.changelog import released_versions, update_changelog
+from casualty_schema.release.journal import (
+    JOURNAL,
+    Stage,
+    complete,
+    delete_tag,
+    read_journal,
+    recover,
+    remove,
+    restore,
+    staging,
+    undo_commit,
+    write_journal,
+)
+from casualty_schema.release.json_edit import update_descriptor
+from casualty_schema.release.version import VERSION, Version
+from casualty_schema.render.brief import brief
 from casualty_schema.render.diff import changelog as changelog_summary
 from casualty_schema.report import Report
 
+__all__ = [
+    "JOURNAL",
+    "ReleaseError",
+    "ReleaseRefused",
+    "ReleaseResult",
+    "make_release",
+    "recover",
+]
+
 DEFAULT_OUT = "dist"
-JOURNAL = ".release-journal.json"
-SUMS = "SHA256SUMS"
 CHANGELOG = "CHANGELOG.md"
 DESCRIPTOR = "datapackage.json"
+RELEASED = (DESCRIPTOR, CHANGELOG)  # the files a tagged release commits
 README = "README.md"
 LICENCES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING")
 SCHEMA_DIR = "schema"  # in the archive: schema/<resource>.tableschema.json, .schema.json
 DATA_DIR = "data"
-ZIP_FLOOR = 315532800  # 1980-01-01T00:00:00Z
-ZIP_MODE = 0o100644  # a regular file, rw-r--r--
 SHOWN_FINDINGS = 20
-
-_VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 class ReleaseError(Exception):
@@ -83,40 +98,6 @@ class ReleaseRefused(Exception):
         self.report = report
         self.diff = diff
         super().__init__("\n".join(self.reasons))
-
-
-@dataclass(frozen=True, order=True)
-class Version:
-    major: int
-    minor: int
-    patch: int
-
-    @classmethod
-    def parse(cls, text: str) -> Version:
-        match = _VERSION.fullmatch(text.strip())
-        if match is None:
-            raise ValueError(f"{text!r} is not a version MAJOR.MINOR.PATCH (such as 1.2.0)")
-        return cls(*(int(g) for g in match.groups()))
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
-
-    def bumped(self, bump: Bump) -> Version:
-        if bump is Bump.MAJOR:
-            return Version(self.major + 1, 0, 0)
-        if bump is Bump.MINOR:
-            return Version(self.major, self.minor + 1, 0)
-        if bump is Bump.PATCH:
-            return Version(self.major, self.minor, self.patch + 1)
-        return self
-
-    def bump_to(self, new: Version) -> Bump:
-        """Which bump ``self`` → ``new`` is (``new`` is greater)."""
-        if new.major != self.major:
-            return Bump.MAJOR
-        if new.minor != self.minor:
-            return Bump.MINOR
-        return Bump.PATCH if new.patch != self.patch else Bump.NONE
 
 
 @dataclass(frozen=True)
@@ -161,17 +142,6 @@ class ReleaseResult:
         }
 
 
-@dataclass
-class Stage:
-    """Where a release is put together before it is moved into place."""
-
-    root: Path  # the package directory
-    out: Path  # DIR
-    package_stage: Path  # a temporary directory in ``root``
-    out_stage: Path  # a temporary directory beside DIR (on its file system)
-    files: dict[str, bytes] = field(default_factory=dict)  # the archive's content, by entry
-
-
 # --- the steps --------------------------------------------------------------------------------
 
 
@@ -183,12 +153,7 @@ def check_valid(root: Path) -> Report:
             f"the package is not valid ({report.errors} errors, {report.warnings} warnings): "
             "fix these before releasing"
         ]
-        for f in report.iter_findings(SHOWN_FINDINGS):
-            where = ":".join(str(p) for p in (f.path, f.row) if p is not None)
-            reasons.append(f"  {where} [{f.rule}] {f.field or ''} {f.message}".rstrip())
-        if report.findings_frame.height > SHOWN_FINDINGS:
-            reasons.append(f"  … and {report.findings_frame.height - SHOWN_FINDINGS} more")
-        raise ReleaseRefused(reasons, report=report)
+        raise ReleaseRefused(reasons + brief(report, SHOWN_FINDINGS), report=report)
     return report
 
 
@@ -202,7 +167,7 @@ def find_baseline(root: Path, baseline: str | None) -> str | None:
         tags = git(root, "tag", "--list", "v*").decode().split()
     except SourceError as error:
         raise ReleaseError(str(error)) from None
-    versions = [(Version.parse(t[1:]), t) for t in tags if _VERSION.fullmatch(t[1:])]
+    versions = [(Version.parse(t[1:]), t) for t in tags if VERSION.fullmatch(t[1:])]
     return max(versions)[1] if versions else None
 
 
@@ -263,7 +228,7 @@ def check_unreleased(
     reasons = []
     changelog = root / CHANGELOG
     text = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
-    released = re.findall(r"^## \[([0-9]+\.[0-9]+\.[0-9]+)\]", text, re.M)
+    released = released_versions(text)
     if baseline is None and released and str(version) not in released:
         reasons.append(
             f"no v* tag to compare with, but {CHANGELOG} records releases "
@@ -272,7 +237,7 @@ def check_unreleased(
         )
     if (out / archive).exists():
         reasons.append(f"{out / archive} exists: a released version is never overwritten")
-    if any(line.endswith(f"  {archive}") for line in _read_sums(out / SUMS)):
+    if any(line.endswith(f"  {archive}") for line in read_sums(out / SUMS)):
         reasons.append(f"{out / SUMS} already lists {archive}")
     if repo_root(root) is not None:
         try:
@@ -376,27 +341,15 @@ def stage_exports(stage: Stage, spec: PackageSpec) -> None:
 def build_archive(stage: Stage, name: str, version: Version, epoch: int | None) -> Path:
     """Step 3e: the reproducible zip: sorted entries, one fixed time, mode 0644, no extras."""
     path = stage.out_stage / archive_name(name, version)
-    stamp = datetime.fromtimestamp(max(epoch or ZIP_FLOOR, ZIP_FLOOR), tz=UTC)
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for entry in sorted(stage.files):
-            info = zipfile.ZipInfo(entry, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, so that the mode below is read
-            info.external_attr = ZIP_MODE << 16
-            zf.writestr(info, stage.files[entry], compresslevel=9)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(zip_bytes(stage.files, epoch))
     return path
 
 
 def stage_sums(stage: Stage, archive: Path) -> Path:
     """Step 3f: SHA256SUMS: the lines already in DIR, and the new archive's."""
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    lines = [line for line in _read_sums(stage.out / SUMS) if line.strip()]
-    lines.append(f"{digest}  {archive.name}")
     path = stage.out_stage / SUMS
-    path.write_text("\n".join(sorted(lines, key=lambda s: s[66:])) + "\n", encoding="utf-8")
+    path.write_text(sums_text(read_sums(stage.out / SUMS), digest, archive.name), encoding="utf-8")
     return path
 
 
@@ -439,7 +392,7 @@ def make_release(
     (invalid data, a too-small bump, an existing version) or :class:`ReleaseError`."""
     root = _package_dir(Path(package))
     out_dir = _absolute(Path(out) if out is not None else root / DEFAULT_OUT)
-    recovered = recover(root)
+    recovered = recover(root, RELEASED)
     if (bump is None) == (version is None):
         raise ReleaseError("give exactly one of --bump and --version")
     try:
@@ -462,7 +415,7 @@ def make_release(
     diff, previous = compare_with_baseline(root, base)
     new_version, taken = choose_version(diff, previous, chosen_bump, version)
     check_unreleased(root, out_dir, spec.name, new_version, base)
-    with _staging(root, out_dir) as stage:
+    with staging(root, out_dir) as stage:
         collect_files(stage, spec)
         if tag:
             check_can_tag(root, {**stage.files, DESCRIPTOR: b"", CHANGELOG: b""})
@@ -495,55 +448,7 @@ def make_release(
     )
 
 
-# --- the journal: surviving a process that is killed ------------------------------------------
-
-
-def _write_journal(root: Path, entries: dict[str, Any]) -> None:
-    """Replace the journal atomically: it is always whole, old or new."""
-    tmp = root / f"{JOURNAL}.tmp"
-    tmp.write_text(json.dumps(entries, indent=2), encoding="utf-8")
-    os.replace(tmp, root / JOURNAL)
-
-
-def _journal(root: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
-    return data
-
-
-def recover(root: Path) -> bool:
-    """Roll back a release that was killed before it completed, as its journal names it;
-    remove its staging directories. True when there was one."""
-    root = _package_dir(root)
-    (root / f"{JOURNAL}.tmp").unlink(missing_ok=True)
-    if not (root / JOURNAL).is_file():
-        return False
-    try:
-        data = _journal(root)
-    except (OSError, ValueError):
-        data = {}
-    if not data.get("complete"):
-        head, tag_name = data.get("head"), data.get("tag")
-        if tag_name:
-            with suppress(SourceError):
-                _git_quiet(root, "tag", "-d", tag_name)
-        if head:
-            with suppress(SourceError):
-                current = git(root, "rev-parse", "HEAD").decode().strip()
-                if current != head:
-                    _undo_commit(root, head)
-        for move in reversed(data.get("moves", [])):
-            dst, backup = Path(move["dst"]), move.get("backup")
-            if backup is None:
-                dst.unlink(missing_ok=True)
-            elif Path(backup).exists():
-                os.replace(backup, dst)
-        made_out = data.get("made_out")
-        if made_out and Path(made_out).is_dir() and not any(Path(made_out).iterdir()):
-            Path(made_out).rmdir()
-    for stage in data.get("stages", []):
-        shutil.rmtree(stage, ignore_errors=True)
-    (root / JOURNAL).unlink(missing_ok=True)
-    return True
+# --- step 4: publishing, undone on any failure ----------------------------------------------
 
 
 def _publish(
@@ -569,7 +474,7 @@ def _publish(
             (archive, out / archive.name, stage.out_stage),
             (sums, out / SUMS, stage.out_stage),
         ]
-        journal = _journal(root)
+        journal = read_journal(root)
         if undo:  # the out directory was made here
             journal["made_out"] = str(out)
         journal["moves"] = []
@@ -583,22 +488,22 @@ def _publish(
         if tag:
             journal["head"] = git(root, "rev-parse", "HEAD").decode().strip()
             journal["tag"] = f"v{version}"
-        _write_journal(root, journal)  # from here on, a killed release can be rolled back
+        write_journal(root, journal)  # from here on, a killed release can be rolled back
         for move, (src, dst, _backups) in zip(journal["moves"], moves, strict=True):
             backup = move["backup"]
-            undo.append(_restore(Path(backup), dst) if backup else _remove(dst))
+            undo.append(restore(Path(backup), dst) if backup else remove(dst))
             move_into_place(src, dst)
         if not tag:
-            _complete(root)
+            complete(root)
             return None
         # each undo is registered before its step: a step may fail after doing its work
         head = journal["head"]
-        undo.append(lambda: _undo_commit(root, head))
+        undo.append(lambda: undo_commit(root, head, RELEASED))
         commit_release(root, version, name)
         tag_name = f"v{version}"  # check_unreleased made sure it did not exist
-        undo.append(lambda: _git_quiet(root, "tag", "-d", tag_name))
+        undo.append(lambda: delete_tag(root, tag_name))
         created_tag = create_tag(root, version, f"{name} {version}\n\n{section}")
-        _complete(root)
+        complete(root)
         return created_tag
     except BaseException as error:
         for step in reversed(undo):
@@ -607,220 +512,6 @@ def _publish(
         if isinstance(error, SourceError):  # git refused to commit or tag
             raise ReleaseError(f"rolled back: {error}") from None
         raise
-
-
-def _complete(root: Path) -> None:
-    """The release has succeeded: recovery must only clean up, never roll back."""
-    journal = _journal(root)
-    journal["complete"] = True
-    _write_journal(root, journal)
-
-
-def _restore(backup: Path, dst: Path) -> Callable[[], None]:
-    return lambda: os.replace(backup, dst)
-
-
-def _remove(dst: Path) -> Callable[[], None]:
-    return lambda: dst.unlink(missing_ok=True)
-
-
-def _undo_commit(root: Path, head: str) -> None:
-    git(root, "update-ref", "-m", "casualty-schema: release rolled back", "HEAD", head)
-    git(root, "reset", "--quiet", head, "--", DESCRIPTOR, CHANGELOG)
-
-
-def _git_quiet(root: Path, *args: str) -> None:
-    git(root, *args)
-
-
-@contextmanager
-def _staging(root: Path, out: Path) -> Iterator[Stage]:
-    """Temporary directories beside the destinations, removed whatever happens."""
-    package_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=root))
-    stages = [str(package_stage)]
-    try:
-        _write_journal(root, {"stages": stages})
-        if out.parent.resolve() == root.resolve():
-            out_stage = package_stage
-        else:
-            out_stage = Path(tempfile.mkdtemp(prefix=".release-", dir=out.parent))
-            stages.append(str(out_stage))
-            _write_journal(root, {"stages": stages})
-        try:
-            yield Stage(root, out, package_stage, out_stage)
-        finally:
-            if out_stage != package_stage:
-                shutil.rmtree(out_stage, ignore_errors=True)
-    finally:
-        shutil.rmtree(package_stage, ignore_errors=True)
-        (root / JOURNAL).unlink(missing_ok=True)
-
-
-# --- the descriptor, the changelog, the sums --------------------------------------------------
-
-
-def archive_name(name: str, version: Version | str) -> str:
-    return f"{name}-{version}.zip"
-
-
-def update_descriptor(
-    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
-) -> str:
-    """The descriptor's text with ``version``, ``created`` and, for resource ``i`` of
-    ``stats``, ``bytes`` and ``hash`` set. Edits in place, keeping the file's layout; if
-    that fails, the descriptor is written anew (indented)."""
-    expected = json.loads(text)
-    expected["version"] = version
-    expected["created"] = created
-    for i, (size, digest) in stats.items():
-        expected["resources"][i]["bytes"] = size
-        expected["resources"][i]["hash"] = digest
-    try:
-        edited = _edit_in_place(text, version, created, stats)
-        if json.loads(edited) == expected:
-            return edited
-    except (ValueError, KeyError, IndexError):
-        pass
-    return json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
-
-
-@dataclass
-class _Node:
-    start: int
-    end: int
-    members: dict[str, tuple[int, _Node]] = field(default_factory=dict)  # key → (key start, value)
-    items: list[_Node] = field(default_factory=list)
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _skip(text: str, i: int) -> int:
-    """The position of the first non-blank character from ``i``."""
-    while i < len(text) and text[i] in " \t\n\r":
-        i += 1
-    return i
-
-
-def _parse(text: str, i: int) -> _Node:
-    """A JSON value with the positions of its members (the descriptor's layout is kept)."""
-    i = _skip(text, i)
-    if text[i] == "{":
-        node = _Node(i, i)
-        j = _skip(text, i + 1)
-        if text[j] == "}":
-            node.end = j + 1
-            return node
-        while True:
-            key, after_key = _DECODER.raw_decode(text, j)
-            colon = _skip(text, after_key)
-            if text[colon] != ":":
-                raise ValueError("expected ':'")
-            value = _parse(text, colon + 1)
-            node.members[key] = (j, value)
-            j = _skip(text, value.end)
-            if text[j] == "}":
-                node.end = j + 1
-                return node
-            if text[j] != ",":
-                raise ValueError("expected ',' or '}'")
-            j = _skip(text, j + 1)
-    if text[i] == "[":
-        node = _Node(i, i)
-        j = _skip(text, i + 1)
-        if text[j] == "]":
-            node.end = j + 1
-            return node
-        while True:
-            item = _parse(text, j)
-            node.items.append(item)
-            j = _skip(text, item.end)
-            if text[j] == "]":
-                node.end = j + 1
-                return node
-            if text[j] != ",":
-                raise ValueError("expected ',' or ']'")
-            j += 1
-    _value, end = _DECODER.raw_decode(text, i)
-    return _Node(i, end)
-
-
-def _edit_in_place(
-    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
-) -> str:
-    top = _parse(text, 0)
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
-
-    def set_member(obj: _Node, key: str, value: Any, after: list[str]) -> None:
-        encoded = json.dumps(value, ensure_ascii=False)
-        if key in obj.members:
-            node = obj.members[key][1]
-            edits.append((node.start, node.end, encoded))
-            return
-        anchor = next((obj.members[a] for a in after if a in obj.members), None)
-        if anchor is None:
-            raise KeyError(key)
-        key_start, value_node = anchor
-        line_start = text.rfind("\n", 0, key_start) + 1
-        indent = text[line_start:key_start]
-        separator = f",\n{indent}" if indent.strip() == "" and line_start > 0 else ", "
-        edits.append((value_node.end, value_node.end, f'{separator}"{key}": {encoded}'))
-
-    set_member(top, "version", version, ["title", "name"])
-    set_member(top, "created", created, ["version", "title", "name"])
-    resources = top.members["resources"][1]
-    for i, (size, digest) in stats.items():
-        resource = resources.items[i]
-        set_member(resource, "bytes", size, ["encoding", "mediatype", "format", "path"])
-        anchor = ["bytes", "encoding", "mediatype", "format", "path"]
-        set_member(resource, "hash", digest, anchor)
-    # from the end, so that positions hold; of two insertions at one place the later-made
-    # goes in first, so that "bytes" ends up before "hash"
-    ordered = sorted(enumerate(edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True)
-    for _, (start, end, replacement) in ordered:
-        text = text[:start] + replacement + text[end:]
-    return text
-
-
-_UNRELEASED = re.compile(r"^## \[?Unreleased\]?[^\n]*\n?", re.M | re.I)
-_SECTION = re.compile(r"^## ", re.M)
-_LINK = re.compile(r"^\[[^\]]+\]: \S+.*$", re.M)
-
-
-def update_changelog(text: str, version: str, date: str, summary: str) -> tuple[str, str]:
-    """Keep a Changelog: the Unreleased notes move under ``## [version] - date``, after the
-    generated ``summary``; an empty Unreleased section stays on top. Returns the new text
-    and the new section."""
-    match = _UNRELEASED.search(text)
-    if match:
-        head, body_start = text[: match.start()], match.end()
-        following = _SECTION.search(text, body_start)
-        body_end = following.start() if following else len(text)
-        notes, rest = text[body_start:body_end], text[body_end:]
-    else:
-        following = _SECTION.search(text)
-        cut = following.start() if following else len(text)
-        head, notes, rest = text[:cut], "", text[cut:]
-    links = ""
-    if not rest:  # link definitions at the end of the last section stay at the end
-        found = list(_LINK.finditer(notes))
-        tail = notes[found[0].start() :] if found else ""
-        if found and all(_LINK.fullmatch(line) or not line.strip() for line in tail.splitlines()):
-            notes, links = notes[: found[0].start()], tail.strip() + "\n"
-    notes = notes.strip("\n")
-    section = f"## [{version}] - {date}\n\n{summary.strip()}\n" + (f"\n{notes}\n" if notes else "")
-    if not head.endswith("\n\n") and head:
-        head = head.rstrip("\n") + "\n\n"
-    updated = f"{head}## [Unreleased]\n\n{section}" + (f"\n{rest}" if rest else "")
-    if links:
-        updated = updated.rstrip("\n") + "\n\n" + links
-    return updated, section
-
-
-def _read_sums(path: Path) -> list[str]:
-    if not path.is_file():
-        return []
-    return path.read_text(encoding="utf-8").splitlines()
 
 
 # --- small helpers ----------------------------------------------------------------------------
