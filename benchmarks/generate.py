@@ -44,19 +44,18 @@ and records them in ``faults.json`` beside ``datapackage.json``. ``generated.jso
 the parameters and row counts.
 
 Everything is a pure function of the parameters: random numbers are hashes of row indices
-(polars ``hash``), so 10 million claims are built column by column in polars. It does not
-import ``casualty_schema`` (whose validator it benchmarks); it loads ``numerals.py`` by path.
+(polars ``hash``), so 10 million claims are built column by column in polars. It takes from
+``casualty_schema`` only what is declared once there: the rule ids and severities of the
+registries, the qualifier bounds and the spelling of numbers (``to_words``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import random
 import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -65,6 +64,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import polars as pl
+
+from casualty_schema.domain import bounds
+from casualty_schema.domain.numerals import to_words
+from casualty_schema.errors import ERRORS
+from casualty_schema.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "datapackage.json"
@@ -81,26 +85,6 @@ def _write_descriptor(target: Path) -> None:
 
 
 GENERATOR_VERSION = "1"
-
-# ---------------------------------------------------------------------------------------------
-# Numbers in words: numerals.py, loaded by path (importing casualty_schema runs the validator's
-# __init__, which the generator must not depend on).
-# ---------------------------------------------------------------------------------------------
-
-
-def _load_to_words() -> Callable[[int, str], str]:
-    path = ROOT / "casualty_schema" / "domain" / "numerals.py"
-    spec = importlib.util.spec_from_file_location("_benchmarks_numerals", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return cast(Callable[[int, str], str], module.to_words)
-
-
-to_words = _load_to_words()
-
 # ---------------------------------------------------------------------------------------------
 # Calendar
 # ---------------------------------------------------------------------------------------------
@@ -188,32 +172,13 @@ def _pick(u: pl.Expr, choices: Sequence[tuple[float, Any]]) -> pl.Expr:
 
 
 # ---------------------------------------------------------------------------------------------
-# Bounds: the contract's qualifier table (a copy of casualty_schema/domain/bounds.py, which the
-# generator may not import). Only the lower bound is needed: totals are sums of lower bounds.
+# Bounds: the contract's qualifier table, applied by casualty_schema.domain.bounds. Only the lower
+# bound is needed: totals are sums of lower bounds.
 # ---------------------------------------------------------------------------------------------
 
 
-def _step(value: pl.Expr) -> pl.Expr:
-    step = pl.lit(1, pl.Int64)
-    for power in range(1, 19):
-        unit = 10**power
-        step = (
-            pl.when((value != 0) & (value % unit == 0)).then(pl.lit(unit, pl.Int64)).otherwise(step)
-        )
-    return step
-
-
 def _lower(qualifier: pl.Expr, value: pl.Expr) -> pl.Expr:
-    band = pl.max_horizontal((value + 9) // 10, _step(value) // 2)
-    return (
-        pl.when(qualifier == "more_than")
-        .then(value + 1)
-        .when(qualifier.is_in(["at_most", "less_than"]))
-        .then(pl.lit(0, pl.Int64))
-        .when(qualifier == "about")
-        .then(pl.max_horizontal(value - band, pl.lit(0, pl.Int64)))
-        .otherwise(value)
-    )
+    return bounds.lower(qualifier, value, pl.lit(None, pl.Int64))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,18 +396,15 @@ START_TEXT = {"2014-08": "آب/أغسطس 2014", "2014": "عام 2014", "2014-08
 # Faults
 # ---------------------------------------------------------------------------------------------
 
-#: The consistency rules of the catalogue (casualty_schema.rules.RULES) and the structural
-#: error types a planted fault exercises; the benchmark test checks this against RULES.
-CONSISTENCY_RULES = (
-    "dates.calendar", "dates.order", "dates.coverage", "dates.stock-instant", "counts.bounds",
-    "refs.places", "refs.cycle", "quote.value", "quote.source-text", "quote.keywords",
-    "series.nesting", "relations.parts-sum", "series.rounding", "relations.part-of",
-    "relations.updates", "relations.restates", "duplicates.claim", "cells.formula",
-    "cells.control",
-)  # fmt: skip
+#: Every consistency rule of the registry gets a planted fault (``Faults._<rule>``: a rule
+#: without one makes ``plant`` fail), and so do these structural error types; ids and
+#: severities are the registries' own.
+CONSISTENCY_RULES = tuple(RULES)
 STRUCTURAL_RULES = ("type-error", "constraint-error", "primary-key", "foreign-key")
 FAULT_RULES = CONSISTENCY_RULES + STRUCTURAL_RULES
-WARNING_RULES = ("quote.keywords", "series.rounding", "duplicates.claim", "cells.formula")
+SEVERITY = {r.id: str(r.severity) for r in RULES.values()} | {
+    name: str(ERRORS[name].severity) for name in STRUCTURAL_RULES
+}
 
 
 @dataclass(frozen=True)
@@ -1825,8 +1787,7 @@ class _Planter:
     # --- bookkeeping ----------------------------------------------------------------------
 
     def record(self, rule: str, resource: str, key: str, field_: str, note: str) -> None:
-        severity = "warning" if rule in WARNING_RULES else "error"
-        self.faults.append(PlantedFault(rule, severity, resource, key, field_, note))
+        self.faults.append(PlantedFault(rule, SEVERITY[rule], resource, key, field_, note))
 
     def set(self, uid: int, **values: Any) -> None:
         for column, value in values.items():

@@ -419,11 +419,6 @@ def markdown(cases: list[Case], info: dict[str, Any]) -> str:
                     f"| {s['stage']} | {s['seconds']:.2f} | {s['rss_mb']:,} MB "
                     f"| {s['peak_mb']:,} MB |"
                 )
-            if not case.stages.get("structure_typed", True):
-                lines.append(
-                    "\n(structure.check_structure returned untyped frames: the rules ran on "
-                    "frames typed by benchmarks.stages)"
-                )
     return "\n".join(lines) + "\n"
 
 

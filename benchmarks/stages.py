@@ -1,15 +1,11 @@
 """Per-stage timings of the validator on one package, and where its time goes.
 
-``python -m benchmarks.stages PACKAGE [--profile] [--json]`` runs the pipeline of
-:func:`casualty_schema.pipeline.run` stage by stage: the descriptor
-(``descriptor.load_package``), structure (``structure.check_structure``), the typed frames
-(``frames.Frames``: the derived claim columns and the place closure, each timed on its own),
-then every rule of ``RULES`` (``RULES[id].run(frames)``), with the wall time of each, the
-process's resident memory after it and its peak so far. ``--profile`` adds a cProfile of the
-rule stage, reduced to the functions of ``casualty_schema``.
-
-If the structure stage hands back text cells rather than typed frames (while it is being
-written), the rules are run on frames typed here from the Table Schema, and the output says so.
+``python -m benchmarks.stages PACKAGE [--profile] [--json]`` runs the validator's own pipeline
+(:func:`casualty_schema.pipeline.run`) once and times each of its stages by the labels the
+pipeline reports as each starts: the descriptor, the structural checks, the typed frames (the
+derived claim columns and the place closure), then every rule of ``RULES``; with the wall
+time of each, the process's resident memory after it and its peak so far. ``--profile`` adds
+a cProfile of the whole run, reduced to the functions of ``casualty_schema``.
 """
 
 from __future__ import annotations
@@ -22,13 +18,9 @@ import pstats
 import resource
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
-
-import polars as pl
 
 TODAY = date(2026, 11, 22)
 
@@ -56,86 +48,55 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _typed(spec: Any, tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], bool]:
-    """The tables with each field of its Table Schema type; True when any needed typing."""
-    wanted = {"integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
-    changed = False
-    out = {}
-    for name, table in tables.items():
-        exprs = []
-        for f in spec.resources[name].fields:
-            if f.name not in table.columns:
-                continue
-            dtype = table.schema[f.name]
-            column = pl.col(f.name)
-            if f.type in wanted and dtype != wanted[f.type]:
-                if f.type == "boolean":
-                    column = column.is_in(f.true_values)
-                else:
-                    column = column.cast(wanted[f.type], strict=False)
-            elif f.type == "list" and dtype == pl.String:
-                column = column.str.split(f.delimiter)
-            else:
-                continue
-            exprs.append(column.alias(f.name))
-        changed = changed or bool(exprs)
-        out[name] = table.with_columns(exprs) if exprs else table
-    return out, changed
-
-
 def run_stages(
     package: Path, profile: bool = False, top: int = 30, progress: bool = False
 ) -> dict[str, Any]:
-    from casualty_schema.check.structure import check_structure
-    from casualty_schema.frames import Frames
-    from casualty_schema.package.descriptor import load_package
-    from casualty_schema.rules import RULES
+    from casualty_schema import pipeline
 
     stages: list[dict[str, Any]] = []
+    current: list[tuple[str, float]] = []
 
-    def timed(name: str, step: Callable[[], Any]) -> Any:
-        started = time.perf_counter()
-        result = step()
-        stages.append(
-            {
-                "stage": name,
-                "seconds": round(time.perf_counter() - started, 3),
-                "rss_mb": round(_rss_mb()),
-                "peak_mb": round(_peak_mb()),
-            }
-        )
-        if progress:
-            s = stages[-1]
-            print(f"{name:<40} {s['seconds']:>8.2f} s {s['rss_mb']:>8} MB {s['peak_mb']:>8} MB",
-                  file=sys.stderr, flush=True)  # fmt: skip
-        return result
+    def on_stage(label: str) -> None:
+        now = time.perf_counter()
+        if current:
+            name, started = current.pop()
+            stages.append(
+                {
+                    "stage": name,
+                    "seconds": round(now - started, 3),
+                    "rss_mb": round(_rss_mb()),
+                    "peak_mb": round(_peak_mb()),
+                }
+            )
+            if progress:
+                s = stages[-1]
+                print(f"{name:<40} {s['seconds']:>8.2f} s {s['rss_mb']:>8} MB {s['peak_mb']:>8} MB",
+                      file=sys.stderr, flush=True)  # fmt: skip
+        if label != pipeline.DONE:
+            current.append((label, time.perf_counter()))
 
-    total_started = time.perf_counter()
-    spec = timed("descriptor.load_package", lambda: load_package(package))
-    structure = timed("structure.check_structure", lambda: check_structure(spec))
-    tables, retyped = _typed(spec, dict(structure.frames))
-    frames = Frames(spec, tables, TODAY)
-    timed("frames.claims (derived columns)", lambda: frames.claims)
-    timed("frames.place_closure", lambda: frames.place_closure)
-    findings: dict[str, int] = {}
     profiler = cProfile.Profile() if profile else None
+    total_started = time.perf_counter()
     if profiler is not None:
         profiler.enable()
-    for rule_id, rule in RULES.items():
-        found: pl.DataFrame = timed(f"rule {rule_id}", partial(rule.run, frames))
-        findings[rule_id] = found.height
+    report, _spec, structure = pipeline.run(package, today=TODAY, progress=on_stage)
     if profiler is not None:
         profiler.disable()
+    counts = report.counts()
+    structural = sum(sum(c.values()) for rule, c in counts.items() if rule not in report.rules)
     result: dict[str, Any] = {
         "package": str(package),
-        "rows": dict(structure.rows),
-        "structural_findings": structure.findings.height,
-        "structure_typed": not retyped,
+        "rows": dict(report.rows),
+        "structural_findings": structural,
         "stages": stages,
-        "findings": findings,
+        "findings": {r: sum(counts.get(r, {}).values()) for r in report.rules},
         "seconds": round(time.perf_counter() - total_started, 3),
         "peak_mb": round(_peak_mb()),
     }
+    if structure is None:
+        result["error"] = "the descriptor is not usable: " + "; ".join(
+            f.message for f in report.findings
+        )
     if profiler is not None:
         result["profile"] = _profile_lines(profiler, top)
     return result
@@ -152,11 +113,6 @@ def _profile_lines(profiler: cProfile.Profile, top: int) -> list[str]:
 
 def render(result: dict[str, Any]) -> str:
     lines = [f"package {result['package']}: rows {result['rows']}"]
-    if not result["structure_typed"]:
-        lines.append(
-            "note: structure.check_structure returned untyped frames; the rules ran on frames "
-            "typed by benchmarks.stages"
-        )
     lines.append(f"{'stage':<40} {'seconds':>8} {'RSS MB':>8} {'peak MB':>8}")
     for s in result["stages"]:
         lines.append(f"{s['stage']:<40} {s['seconds']:>8.2f} {s['rss_mb']:>8} {s['peak_mb']:>8}")
@@ -172,7 +128,7 @@ def render(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stages", description=__doc__)
     parser.add_argument("package", type=Path)
-    parser.add_argument("--profile", action="store_true", help="cProfile the rule stage")
+    parser.add_argument("--profile", action="store_true", help="cProfile the whole run")
     parser.add_argument("--top", type=int, default=30, help="profile lines to keep")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(

@@ -59,6 +59,14 @@ class Frames:
     def has(self, *names: str) -> bool:
         return all(name in self.tables for name in names)
 
+    def prepare(self) -> None:
+        """Build the derived frames now (the pipeline's typed-frames stage), rather than in
+        the first rule that reads them."""
+        if self.has("claims"):
+            _ = self.claims
+        if self.has("places"):
+            _ = self.place_closure
+
     @cached_property
     def sources(self) -> pl.DataFrame:
         return with_interval(self.tables["sources"], "published_date", "published")

@@ -1,9 +1,18 @@
-"""The validation pipeline: read the descriptor → check structure → check rules → report.
+"""The validation pipeline: read the descriptor → check structure → build typed frames → check
+rules → report, each stage a function below that calls the module whose one job it is:
 
-Each stage is a module with one job: :mod:`casualty_schema.package.descriptor`,
-:mod:`casualty_schema.check.structure` (reading and Table Schema checks, in polars),
-:mod:`casualty_schema.frames` (typed frames and derived columns),
-:mod:`casualty_schema.rules` (the consistency rules) and :mod:`casualty_schema.report`.
+1. :func:`read_descriptor` — :mod:`casualty_schema.package.descriptor`;
+2. :func:`check_files` — :mod:`casualty_schema.check` (conformance, the structural checks,
+   recorded bytes and hashes; remote resources fetched only when asked);
+3. :func:`typed_frames` — :mod:`casualty_schema.frames` (the rows that passed, typed, with the
+   derived columns), behind the rules' readiness gate;
+4. :func:`check_rules` — :mod:`casualty_schema.rules`;
+5. the :class:`~casualty_schema.report.Report`.
+
+``progress`` is told the label of each stage as it starts (:data:`STAGES`; a rule's label is
+"checking <rule id>"), and "done" at the end: the CLI's spinner shows them, and
+``benchmarks/stages.py`` times the stages by them, so the profile is of this pipeline, not a
+copy of it.
 
 The descriptor's Data Package profile is checked through frictionless on a second thread
 while the files are read (frictionless's import alone takes a third of a second); a
@@ -39,6 +48,16 @@ from casualty_schema.rules import RULES
 
 Progress = Callable[[str], None]
 
+#: The labels ``progress`` is told, in order (rules: "checking <rule id>").
+DESCRIPTOR, STRUCTURE, FRAMES, CHANGED, DONE = (
+    "reading the descriptor",
+    "checking structure",
+    "building typed frames",
+    "keeping findings on changed rows",
+    "done",
+)
+STAGES = (DESCRIPTOR, STRUCTURE, FRAMES, "checking <rule id>", CHANGED, DONE)
+
 
 class UnknownRuleError(ValueError):
     """--select or --ignore named something that is neither a rule nor a family of rules."""
@@ -68,6 +87,61 @@ def _unusable(
     return Report(str(error.path), error.findings, strict=strict, usable=False), None, None
 
 
+def read_descriptor(package: Path) -> PackageSpec:
+    """Stage 1: the descriptor, without its profile check (:func:`check_files` runs that);
+    raises DescriptorError for one that cannot be used, profile first."""
+    try:
+        return load_package(package, check_profile=False)
+    except Exception:  # what the profile refuses may break the later checks
+        pass
+    load_package(package)  # the full check, profile first, says what is wrong first
+    raise AssertionError("a descriptor refused without its profile passes with it")
+
+
+def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Structure, pl.DataFrame]:
+    """Stage 2: conformance to the canonical schema, every file read and checked against its
+    Table Schema, the recorded bytes and hashes; the structure and its findings. The profile
+    check runs meanwhile; raises DescriptorError when it refuses the descriptor."""
+    with ThreadPoolExecutor(1, thread_name_prefix="profile") as pool:
+        profile = pool.submit(check_profile, spec)
+        try:
+            conformance = check_conformance(spec)
+            if allow_remote:
+                with fetched(spec) as (local, unfetched):
+                    structure = check_structure(local)
+            else:
+                unfetched = findings_frame([])
+                structure = check_structure(spec)
+        except Exception:
+            if not isinstance(profile.exception(), DescriptorError):
+                raise  # else a descriptor the profile refuses: that is the finding, below
+        failed = profile.exception()
+    if failed is not None:
+        raise failed
+    parts = [conformance, unfetched, check_integrity(spec), conform(structure.findings)]
+    return structure, pl.concat(parts)
+
+
+def typed_frames(
+    spec: PackageSpec, structure: Structure, today: date
+) -> tuple[Frames, pl.DataFrame]:
+    """Stage 3: the typed frames the rules run on (a resource the rules cannot use is left out
+    with a schema-error), with the derived columns built."""
+    tables, unready = rule_ready(spec, structure.frames)
+    frames = Frames(spec, tables, today)
+    frames.prepare()
+    return frames, unready
+
+
+def check_rules(frames: Frames, rule_ids: Iterable[str], say: Progress) -> list[pl.DataFrame]:
+    """Stage 4: each rule's findings."""
+    found = []
+    for rule_id in rule_ids:
+        say(f"checking {rule_id}")
+        found.append(RULES[rule_id].run(frames))
+    return found
+
+
 def run(
     package: Path,
     *,
@@ -80,50 +154,22 @@ def run(
     progress: Progress | None = None,
 ) -> tuple[Report, PackageSpec | None, Structure | None]:
     """The whole pipeline; the package spec and structure are returned for load()."""
-    say = progress or (lambda _message: None)
+    say = progress or (lambda _label: None)
     ignore = list(ignore)
     rule_ids = resolve_rules(select, ignore)
-    say("reading the descriptor")
+    say(DESCRIPTOR)
     try:
-        spec = load_package(package, check_profile=False)
-    except Exception:  # what the profile refuses may break the later checks
-        spec = None
-    if spec is None:  # the full check, profile first, says what is wrong first
-        try:
-            load_package(package)
-        except DescriptorError as error:
-            return _unusable(error, strict)
-        raise AssertionError("a descriptor refused without its profile passes with it")
-    # the profile check (frictionless's import, mostly) runs while the files are read
-    with ThreadPoolExecutor(1, thread_name_prefix="profile") as pool:
-        profile = pool.submit(check_profile, spec)
-        try:
-            say("checking conformance to the canonical schema")
-            conformance = check_conformance(spec)
-            say("checking structure")
-            if allow_remote:
-                with fetched(spec) as (local, unfetched):
-                    structure = check_structure(local)
-            else:
-                unfetched = findings_frame([])
-                structure = check_structure(spec)
-        except Exception:
-            if not isinstance(profile.exception(), DescriptorError):
-                raise  # else a descriptor the profile refuses: that is the finding, below
-        failed = profile.exception()
-    if isinstance(failed, DescriptorError):
-        return _unusable(failed, strict)
-    if failed is not None:
-        raise failed
-    tables, unready = rule_ready(spec, structure.frames)
-    frames = Frames(spec, tables, today or date.today())
-    parts = [conformance, unfetched, check_integrity(spec), conform(structure.findings), unready]
-    for rule_id in rule_ids:
-        say(f"checking {rule_id}")
-        parts.append(RULES[rule_id].run(frames))
-    findings = pl.concat(parts)
+        spec = read_descriptor(package)
+        say(STRUCTURE)
+        structure, file_findings = check_files(spec, allow_remote=allow_remote)
+    except DescriptorError as error:
+        say(DONE)
+        return _unusable(error, strict)
+    say(FRAMES)
+    frames, unready = typed_frames(spec, structure, today or date.today())
+    findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
     if changed_since is not None:
-        say(f"keeping findings on rows changed since {changed_since}")
+        say(CHANGED)
         findings = only_changed(findings, changed_keys(spec, changed_since))
     ignored = [r for r in [*RULES, *ERRORS] if _matches(r, ignore)]
     if ignored:
@@ -136,4 +182,5 @@ def run(
         strict=strict,
         version=spec.version,
     )
+    say(DONE)
     return report, spec, structure

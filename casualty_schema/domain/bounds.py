@@ -94,24 +94,26 @@ def with_bounds(claims: pl.DataFrame) -> pl.DataFrame:
             lower(q, v, m, step).alias("lower"),
             upper(q, v, m, step).alias("upper"),
         )
-        .with_columns(
-            pl.when(q.is_in(["more_than", "at_least"]) & (step > 1))
-            .then((v // step + 1) * step - 1)
-            .otherwise(pl.col("upper"))
-            .alias("upper_rounded")
-        )
+        .with_columns(rounded_upper(q, v, m, step, pl.col("upper")).alias("upper_rounded"))
         .drop("_step")
     )
 
 
-def rounded_upper(qualifier: pl.Expr, value: pl.Expr, value_max: pl.Expr) -> pl.Expr:
+def rounded_upper(
+    qualifier: pl.Expr,
+    value: pl.Expr,
+    value_max: pl.Expr,
+    step: pl.Expr | None = None,
+    upper_bound: pl.Expr | None = None,
+) -> pl.Expr:
     """:func:`upper`, but a round "more than N" / "at least N" is read as below the next step
     of its rounding: more than 20,000 -> 29,999; more than 1,300 -> 1,399 (rule
-    ``series.rounding``). A figure with no trailing zero (at least 352) stays open."""
-    step = rounding_step(value)
+    ``series.rounding``). A figure with no trailing zero (at least 352) stays open. ``step``
+    and ``upper_bound`` may be given when already computed."""
+    step = rounding_step(value) if step is None else step
     round_open = qualifier.is_in(["more_than", "at_least"]) & (step > 1)
     return (
         pl.when(round_open)
         .then((value // step + 1) * step - 1)
-        .otherwise(upper(qualifier, value, value_max))
+        .otherwise(upper(qualifier, value, value_max, step) if upper_bound is None else upper_bound)
     )
