@@ -415,7 +415,10 @@ def init(
         path = init_package(directory, name)
     except InitError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"created {path}: validate it with 'casualty-schema validate {path.parent}'")
+    import shlex
+
+    command = f"casualty-schema validate {shlex.quote(str(path.parent))}"
+    typer.echo(f"created {path}: validate it with: {command}")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from casualty_schema.findings import Finding
 from casualty_schema.render import REPORT_FORMATS
-from casualty_schema.report import Report
+from casualty_schema.report import Report, counted
 
 SHOWN_PER_SEVERITY = REPORT_FORMATS["github"].default_limit
 
@@ -65,8 +65,8 @@ def render(report: Report, limit: int | None = SHOWN_PER_SEVERITY, **_: object) 
     left = {"error": report.errors - shown["error"], "warning": report.warnings - shown["warning"]}
     if left["error"] or left["warning"]:
         lines.append(
-            f"::notice title=casualty-schema::{left['error']} more errors and "
-            f"{left['warning']} more warnings than GitHub shows were found; "
+            f"::notice title=casualty-schema::{counted(left['error'], 'more error')} and "
+            f"{counted(left['warning'], 'more warning')} than GitHub shows were found; "
             "see the job summary or run casualty-schema validate locally"
         )
     if not report.usable:
