@@ -123,11 +123,22 @@ class Frames:
                 pl.col("additive").alias("metric_additive"),
             )
             claims = claims.join(metrics, on="metric", how="left", maintain_order="left")
+        else:  # metrics left out (unreadable, or unusable): the claims' metric is unknown
+            claims = claims.with_columns(
+                pl.lit(None, pl.String).alias("metric_kind"),
+                pl.lit(None, pl.Boolean).alias("metric_additive"),
+            )
         if "sources" in self.tables:
             sources = self.sources.select(
                 "source_id", "published_date", "published_earliest", "published_latest"
             )
             claims = claims.join(sources, on="source_id", how="left", maintain_order="left")
+        else:  # sources left out: when each claim was published is unknown
+            claims = claims.with_columns(
+                pl.lit(None, pl.String).alias("published_date"),
+                pl.lit(None, pl.Date).alias("published_earliest"),
+                pl.lit(None, pl.Date).alias("published_latest"),
+            )
         return claims
 
     @cached_property

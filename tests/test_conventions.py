@@ -267,11 +267,14 @@ def test_an_unknown_place_is_one_finding(tmp_path: Path) -> None:
     assert rules_found(pkg) == ["refs.places"]
 
 
-def test_an_unreadable_places_csv_is_one_finding(tmp_path: Path) -> None:
-    """Before: its encoding-error, a refs.places error for every place of every claim and
-    relations.part-of errors."""
+@pytest.mark.parametrize("resource", ["places", "metrics", "sources"])
+def test_an_unreadable_file_is_one_finding(tmp_path: Path, resource: str) -> None:
+    """Before, for places.csv: its encoding-error, a refs.places error for every place of
+    every claim and relations.part-of errors. (The rules that read the claims' metric or
+    source run without them, and crash on nothing.)"""
     pkg = PackageCopy(tmp_path)
-    pkg.path("places").write_bytes(pkg.path("places").read_text(encoding="utf-8").encode("utf-16"))
+    text = pkg.path(resource).read_text(encoding="utf-8")
+    pkg.path(resource).write_bytes(text.encode("utf-16"))
     assert rules_found(pkg) == ["encoding-error"]
 
 
