@@ -9,11 +9,17 @@ Built from the rows that passed the structural stage. Derived, never stored:
 - on ``sources``: ``published_earliest`` / ``published_latest``;
 - ``place_closure``: (``place_id``, ``ancestor_id``) for every place and each place that
   contains it, itself included.
+
+It also keeps the findings of the rules that ran before (:meth:`Frames.record`), so that a
+rule can leave out the rows an earlier finding has made unusable for it
+(:meth:`Frames.reported`): a claim whose value_max ``counts.bounds`` found missing is not
+read again by ``quote.value``; a claim with a place ``refs.places`` does not know is not
+placed by ``relations.part-of``. One finding per mistake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -48,6 +54,23 @@ class Frames:
     tables: dict[str, pl.DataFrame]
     today: date = field(default_factory=date.today)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _found: list[pl.DataFrame] = field(default_factory=list, repr=False, compare=False)
+
+    def record(self, findings: pl.DataFrame) -> None:
+        """Keep a rule's findings for the rules that run after it (:meth:`reported`)."""
+        if not findings.is_empty():
+            self._found.append(findings.select("resource", "field", "key"))
+
+    def reported(self, resource: str, fields: Iterable[str]) -> pl.Series:
+        """The keys of the rows of ``resource`` that an earlier rule's finding names in one of
+        ``fields``: rows whose value there is already known to be wrong (few; a Series for
+        ``is_in``)."""
+        if not self._found:
+            return pl.Series("key", [], dtype=pl.String)
+        found = pl.concat(self._found).filter(
+            (pl.col("resource") == resource) & pl.col("field").is_in(list(fields))
+        )
+        return found.get_column("key").drop_nulls().unique()
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:
         """A frame (or frames) computed once per run and shared by the rules that need it."""
@@ -100,11 +123,22 @@ class Frames:
                 pl.col("additive").alias("metric_additive"),
             )
             claims = claims.join(metrics, on="metric", how="left", maintain_order="left")
+        else:  # metrics left out (unreadable, or unusable): the claims' metric is unknown
+            claims = claims.with_columns(
+                pl.lit(None, pl.String).alias("metric_kind"),
+                pl.lit(None, pl.Boolean).alias("metric_additive"),
+            )
         if "sources" in self.tables:
             sources = self.sources.select(
                 "source_id", "published_date", "published_earliest", "published_latest"
             )
             claims = claims.join(sources, on="source_id", how="left", maintain_order="left")
+        else:  # sources left out: when each claim was published is unknown
+            claims = claims.with_columns(
+                pl.lit(None, pl.String).alias("published_date"),
+                pl.lit(None, pl.Date).alias("published_earliest"),
+                pl.lit(None, pl.Date).alias("published_latest"),
+            )
         return claims
 
     @cached_property

@@ -122,12 +122,28 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
     return structure, pl.concat(parts)
 
 
+#: File-level findings after which no row of the file was read: the rules leave the resource
+#: out (its rows are not "unknown", they are unread), and say nothing more about it.
+UNREAD = ("source-error", "encoding-error")
+
+
 def typed_frames(
-    spec: PackageSpec, structure: Structure, today: date
+    spec: PackageSpec, structure: Structure, today: date, found: pl.DataFrame | None = None
 ) -> tuple[Frames, pl.DataFrame]:
-    """Stage 3: the typed frames the rules run on (a resource the rules cannot use is left out
-    with a schema-error), with the derived columns built."""
-    tables, unready = rule_ready(spec, structure.frames)
+    """Stage 3: the typed frames the rules run on, with the derived columns built. A resource
+    the rules cannot use is left out: with a schema-error, unless ``found`` (the findings so
+    far) already says why — the file could not be read (:data:`UNREAD`), or it does not
+    conform to the canonical schema."""
+    found = found if found is not None else findings_frame([])
+    said = set(
+        found.filter(pl.col("rule").is_in([*UNREAD, "conformance-error"]))
+        .get_column("resource")
+        .drop_nulls()
+    )
+    unread = set(found.filter(pl.col("rule").is_in(UNREAD)).get_column("resource").drop_nulls())
+    readable = {name: frame for name, frame in structure.frames.items() if name not in unread}
+    tables, unready = rule_ready(spec, readable)
+    unready = unready.filter(~pl.col("resource").is_in(list(said)))
     frames = Frames(spec, tables, today)
     frames.prepare()
     return frames, unready
@@ -139,6 +155,7 @@ def check_rules(frames: Frames, rule_ids: Iterable[str], say: Progress) -> list[
     for rule_id in rule_ids:
         say(f"checking {rule_id}")
         found.append(RULES[rule_id].run(frames))
+        frames.record(found[-1])  # what later rules need not report again
     return found
 
 
@@ -166,7 +183,7 @@ def run(
         say(DONE)
         return _unusable(error, strict)
     say(FRAMES)
-    frames, unready = typed_frames(spec, structure, today or date.today())
+    frames, unready = typed_frames(spec, structure, today or date.today(), file_findings)
     findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
     if changed_since is not None:
         say(CHANGED)

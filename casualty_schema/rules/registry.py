@@ -8,7 +8,8 @@ frame of violations. Its docstring is its rationale. ``casualty-schema rules`` a
 
 A check returns one row per violation with the columns ``__row`` and ``__line`` (of the
 offending record), ``key``, ``field`` and ``value``, any column its template names, and
-optionally ``resource`` (default: the rule's) and ``severity`` (default: the rule's). The
+optionally ``resource`` (default: the rule's), ``severity`` (default: the rule's) and
+``hint`` (how to fix it: "did you mean sanaa-gov?"; null where there is nothing to say). The
 template is filled by the one template engine (:mod:`casualty_schema.template`), a missing
 value written as "(none)".
 """
@@ -72,6 +73,7 @@ class Rule:
             key=pl.col("key"),
             value=pl.col("value"),
             message=template.expr(self.template, params, null="(none)"),
+            hint=pl.col("hint") if "hint" in columns else None,
         )
 
 
