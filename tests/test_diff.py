@@ -682,6 +682,31 @@ def test_links_in_archives_are_refused(tmp_path: Path) -> None:
         pass
 
 
+def encrypted(archive: Path) -> Path:
+    """``archive`` with every entry marked encrypted (general purpose flag bit 0, in the
+    local header at offset 6 and the central directory at offset 8), as an archive made
+    with a password is: zipfile then asks for the password to read it."""
+    data = bytearray(archive.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset] |= 0x1
+            at = data.find(signature, at + 4)
+    archive.write_bytes(bytes(data))
+    return archive
+
+
+def test_encrypted_entries_are_refused(old: Pkg, new: Pkg, tmp_path: Path) -> None:
+    """In a diff's OLD or NEW, and in a release's baseline: a one-line error, exit 2."""
+    archive = encrypted(_zip(old.root, tmp_path / "old.zip"))
+    with pytest.raises(SourceError, match=r"refusing entry 'data/.*': it is encrypted"):
+        extract_zip(archive, tmp_path / "out")
+    result = runner.invoke(app, ["diff", str(archive), str(new.root)])
+    assert result.exit_code == 2, result.output
+    assert "it is encrypted" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_zip_bombs_are_refused(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
