@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
+import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -753,6 +756,55 @@ def test_broken_and_missing_inputs_are_one_line_errors(old: Pkg, tmp_path: Path)
         with pytest.raises(SourceError) as error, open_package(location, repo=tmp_path):
             pass
         assert "\n" not in str(error.value), location
+
+
+@contextmanager
+def unblocked(fifo: Path, after: float = 10) -> Iterator[None]:
+    """If a reader is still blocked on ``fifo`` after ``after`` seconds, open its other end
+    and close it, so that the reader gets an empty file instead of hanging the test."""
+    stop = threading.Event()
+
+    def rescue() -> None:
+        if not stop.wait(after):
+            with suppress(OSError):  # no reader: nothing to unblock
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=rescue, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("kind", ["link out", "fifo", "/dev/zero"])
+def test_diff_reads_files_as_validate_does(old: Pkg, new: Pkg, tmp_path: Path, kind: str) -> None:
+    """diff applies validate's path rules: a link out of the package is not followed (its
+    target is never printed), a FIFO does not hang it, /dev/zero is not read until memory
+    runs out. The resource is reported as not compared, with the reason."""
+    actors = new.path("actors")
+    actors.unlink()
+    if kind == "link out":
+        secret = tmp_path / "secret.csv"
+        secret.write_text("actor_id,name\nSECRET-ROW,SECRET\n", encoding="utf-8")
+        actors.symlink_to(secret)
+        reason = "a symbolic link leads outside the package"
+    elif kind == "fifo":
+        os.mkfifo(actors)
+        reason = "it is not a file"
+    else:
+        actors.symlink_to("/dev/zero")
+        reason = "a symbolic link leads outside the package"
+    with unblocked(actors):
+        diff = diff_packages(old.root, new.root)
+    table = diff.table("actors")
+    assert table is not None
+    assert table.note is not None
+    assert reason in table.note
+    assert table.added.is_empty()
+    for fmt in ("text", "json", "markdown"):
+        assert "SECRET" not in render_diff(diff, fmt, limit=None)
 
 
 # --- git refs ---------------------------------------------------------------------------------
