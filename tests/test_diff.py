@@ -710,6 +710,16 @@ def test_encrypted_entries_are_refused(old: Pkg, new: Pkg, tmp_path: Path) -> No
     assert "Traceback" not in result.output
 
 
+def test_duplicate_entries_are_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "twice.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("datapackage.json", "{}")
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("datapackage.json", '{"resources": []}')
+    with pytest.raises(SourceError, match="occurs twice"), open_package(archive):
+        pass
+
+
 def test_zip_bombs_are_refused(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -839,6 +849,19 @@ def test_git_refs_are_read(git_env: None, tmp_path: Path) -> None:
     assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
     with pytest.raises(SourceError, match="no such file, directory or git ref"):
         diff_packages("v9.9.9", pkg.root, repo=pkg.root)
+
+
+def test_a_git_tree_over_the_cap_is_refused(git_env: None, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    Pkg(repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    with (
+        pytest.raises(SourceError, match="larger than 10000 bytes"),
+        open_package("HEAD", repo=repo, max_bytes=10_000),
+    ):
+        pass
 
 
 # --- the command --------------------------------------------------------------------------------

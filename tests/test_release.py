@@ -649,7 +649,7 @@ def release_cli(pkg: PackageCopy, *args: str) -> Any:
 
 def hostile_journal(pkg: PackageCopy, outside: Path, head: str | None, tag: str | None) -> Path:
     """A .release-journal.json as the trial committed it: an incomplete journal (in the
-    format versions before 0.2 read from the package directory) naming paths inside and
+    format earlier versions read from the package directory) naming paths inside and
     outside the package, a tag and an older HEAD."""
     (outside / "keep").mkdir(parents=True)
     (outside / "keep" / "file").write_text("kept\n", encoding="utf-8")

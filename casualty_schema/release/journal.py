@@ -10,8 +10,8 @@ Only a journal this tool wrote is acted on. It is kept outside the package, wher
 archive or contribution can put one: in the user's state directory
 (``$XDG_STATE_HOME/casualty-schema/releases/``, by default ``~/.local/state/...``), one file
 per package directory, named by a hash of its resolved path (:func:`journal_path`), and it
-records that path. A ``.release-journal.json`` in the package (where versions before 0.2
-kept it) is never read. Even so, recovery checks each path before it touches it: it removes
+records that path. A ``.release-journal.json`` in the package (where earlier versions kept
+it) is never read. Even so, recovery checks each path before it touches it: it removes
 only directories named ``.release-*`` in the package directory or beside ``DIR``; it puts
 back only files of the package (``released``) and of ``DIR`` (the archive, ``SHA256SUMS``)
 from backups inside those directories; it deletes a tag and moves the branch back only when
