@@ -29,6 +29,11 @@ Time comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when 
 ``created``, the CHANGELOG date and the archive's timestamps. Without it, ``created`` and
 the date are the current time and every archive entry is dated 1980-01-01 00:00:00, the
 earliest time a zip entry can hold.
+
+The module is longer than 500 lines because it is the release, read in order: every step
+is a module-level function here (the fault-injection tests replace each by name), and the
+publishing step keeps its undo beside what it undoes. What is not a step lives in the
+modules beside it (journal, archive, changelog, json_edit, version).
 """
 
 from __future__ import annotations
