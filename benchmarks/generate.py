@@ -2149,6 +2149,13 @@ class _Planter:
             "cells.control", "claims", row["claim_id"], "notes", "notes hold a BEL character"
         )
 
+    def _cells_bidi(self) -> None:
+        row = self.take(lambda r: True)
+        self.set(row["uid"], notes="Checked against the \u202estatement\u202c of the day.")
+        self.record(
+            "cells.bidi", "claims", row["claim_id"], "notes", "notes hold a right-to-left override"
+        )
+
     def _type_error(self) -> None:
         row = self.take(lambda r: True)
         self.set(row["uid"], value=f"{row['value']}.5")

@@ -63,8 +63,12 @@ class PackageCopy:
     def write(self, resource: str, rows: list[dict[str, str]]) -> None:
         with self.path(resource).open(encoding="utf-8", newline="") as fh:
             header = next(csv.reader(fh))
+        # csv quotes a cell holding the line terminator, not one holding a lone CR, which a
+        # reader takes for a line end: a file with such a cell is quoted throughout
+        lone_cr = any("\r" in str(v) for row in rows for v in row.values())
+        quoting = csv.QUOTE_ALL if lone_cr else csv.QUOTE_MINIMAL
         with self.path(resource).open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", quoting=quoting)
             writer.writeheader()
             writer.writerows(rows)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
+import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -682,6 +685,41 @@ def test_links_in_archives_are_refused(tmp_path: Path) -> None:
         pass
 
 
+def encrypted(archive: Path) -> Path:
+    """``archive`` with every entry marked encrypted (general purpose flag bit 0, in the
+    local header at offset 6 and the central directory at offset 8), as an archive made
+    with a password is: zipfile then asks for the password to read it."""
+    data = bytearray(archive.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset] |= 0x1
+            at = data.find(signature, at + 4)
+    archive.write_bytes(bytes(data))
+    return archive
+
+
+def test_encrypted_entries_are_refused(old: Pkg, new: Pkg, tmp_path: Path) -> None:
+    """In a diff's OLD or NEW, and in a release's baseline: a one-line error, exit 2."""
+    archive = encrypted(_zip(old.root, tmp_path / "old.zip"))
+    with pytest.raises(SourceError, match=r"refusing entry 'data/.*': it is encrypted"):
+        extract_zip(archive, tmp_path / "out")
+    result = runner.invoke(app, ["diff", str(archive), str(new.root)])
+    assert result.exit_code == 2, result.output
+    assert "it is encrypted" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_entries_are_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "twice.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("datapackage.json", "{}")
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("datapackage.json", '{"resources": []}')
+    with pytest.raises(SourceError, match="occurs twice"), open_package(archive):
+        pass
+
+
 def test_zip_bombs_are_refused(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -730,6 +768,55 @@ def test_broken_and_missing_inputs_are_one_line_errors(old: Pkg, tmp_path: Path)
         assert "\n" not in str(error.value), location
 
 
+@contextmanager
+def unblocked(fifo: Path, after: float = 10) -> Iterator[None]:
+    """If a reader is still blocked on ``fifo`` after ``after`` seconds, open its other end
+    and close it, so that the reader gets an empty file instead of hanging the test."""
+    stop = threading.Event()
+
+    def rescue() -> None:
+        if not stop.wait(after):
+            with suppress(OSError):  # no reader: nothing to unblock
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=rescue, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("kind", ["link out", "fifo", "/dev/zero"])
+def test_diff_reads_files_as_validate_does(old: Pkg, new: Pkg, tmp_path: Path, kind: str) -> None:
+    """diff applies validate's path rules: a link out of the package is not followed (its
+    target is never printed), a FIFO does not hang it, /dev/zero is not read until memory
+    runs out. The resource is reported as not compared, with the reason."""
+    actors = new.path("actors")
+    actors.unlink()
+    if kind == "link out":
+        secret = tmp_path / "secret.csv"
+        secret.write_text("actor_id,name\nSECRET-ROW,SECRET\n", encoding="utf-8")
+        actors.symlink_to(secret)
+        reason = "a symbolic link leads outside the package"
+    elif kind == "fifo":
+        os.mkfifo(actors)
+        reason = "it is not a file"
+    else:
+        actors.symlink_to("/dev/zero")
+        reason = "a symbolic link leads outside the package"
+    with unblocked(actors):
+        diff = diff_packages(old.root, new.root)
+    table = diff.table("actors")
+    assert table is not None
+    assert table.note is not None
+    assert reason in table.note
+    assert table.added.is_empty()
+    for fmt in ("text", "json", "markdown"):
+        assert "SECRET" not in render_diff(diff, fmt, limit=None)
+
+
 # --- git refs ---------------------------------------------------------------------------------
 
 
@@ -762,6 +849,19 @@ def test_git_refs_are_read(git_env: None, tmp_path: Path) -> None:
     assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
     with pytest.raises(SourceError, match="no such file, directory or git ref"):
         diff_packages("v9.9.9", pkg.root, repo=pkg.root)
+
+
+def test_a_git_tree_over_the_cap_is_refused(git_env: None, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    Pkg(repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    with (
+        pytest.raises(SourceError, match="larger than 10000 bytes"),
+        open_package("HEAD", repo=repo, max_bytes=10_000),
+    ):
+        pass
 
 
 # --- the command --------------------------------------------------------------------------------

@@ -140,3 +140,34 @@ def test_the_architecture_page_names_every_module() -> None:
     assert "rules/<family>.py" in named
     assert modules - rules - named == set(), "modules missing from docs/architecture.md"
     assert named - modules - {"rules/<family>.py"} == set(), "named but not in the package"
+
+
+def test_every_security_promise_names_tests_that_exist() -> None:
+    """docs/security.md states each promise with the tests that hold it: every row of its
+    tables names at least one, and each one named exists (``file.py::test``, then bare test
+    names of the same file; ``corpus/case``, then bare case names)."""
+    import re
+
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    corpus = ROOT / "tests" / "corpus" / "hostile"
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    checked = 0
+    for row in rows:
+        held_by = row.rstrip().rstrip("|").rsplit(" | ", 1)[-1].strip()
+        if held_by == "held by":
+            continue
+        names = re.findall(r"`([^`]+)`", held_by)
+        assert names, f"a promise without a test: {row}"
+        source, in_corpus = "", False
+        for name in names:
+            if "::" in name:
+                file, name = name.split("::")
+                source, in_corpus = (ROOT / "tests" / file).read_text(encoding="utf-8"), False
+            elif name.startswith("corpus/"):
+                name, in_corpus = name.removeprefix("corpus/"), True
+            if in_corpus:
+                assert (corpus / name / "case.json").is_file(), f"no corpus case {name}"
+            else:
+                assert f"def {name}(" in source, f"no test {name}: {row}"
+            checked += 1
+    assert checked >= 60

@@ -166,6 +166,7 @@ def test_init_creates_an_empty_valid_package(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "new/datapackage.json").read_text(encoding="utf-8"))
     assert data["casualtySchema"] == schema_range(__version__)
     assert data["name"] == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["new"]  # nothing written beside it
 
 
 def test_init_refuses_an_existing_package(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import frictionless
 import pytest
 
 import casualty_schema
-from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED, is_safe_name
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "tests" / "contract"
@@ -154,3 +154,31 @@ def test_installed_layout_is_found_first(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(bundled, "_HERE", pkg / "package")
     assert bundled.bundled_package() == pkg / "package" / "datapackage.json"
     assert bundled.bundled_version() == "9.9.9"
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("claims", True),
+        ("casualty-claims", True),
+        ("claims_2.v2", True),
+        ("../../../../tmp/x", False),
+        ("a/b", False),
+        ("a\\b", False),
+        ("..", False),
+        ("", False),
+        ("Claims", False),
+        ("a b", False),
+        ("claims\n", False),
+        (5, False),
+    ],
+)
+def test_safe_names(name: object, safe: bool) -> None:
+    """Data Package 2.0: a name SHOULD be lowercase alphanumerics, ".", "-" and "_"."""
+    assert is_safe_name(name) is safe
+
+
+def test_every_bundled_name_is_safe(descriptor: dict[str, Any]) -> None:
+    """The rule is no stricter than frictionless where the bundled package is concerned."""
+    assert is_safe_name(descriptor["name"])
+    assert all(is_safe_name(r["name"]) for r in descriptor["resources"])

@@ -414,7 +414,9 @@ def test_tag_needs_the_released_files_committed(repo: PackageCopy) -> None:
 # --- atomicity --------------------------------------------------------------------------------
 
 STEPS = [
+    "check_paths",
     "check_valid",
+    "check_name",
     "find_baseline",
     "compare_with_baseline",
     "choose_version",
@@ -607,7 +609,7 @@ def test_a_killed_release_is_rolled_back_by_the_next(
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == -9, done.stderr  # it was killed, ran no undo
-    assert (ready.root / release_module.JOURNAL).is_file()
+    assert release_module.journal_path(ready.root).is_file()
     assert release_module.recover(ready.root)
     assert files(ready.root) == before
     assert git_state(ready.root) == state
@@ -620,6 +622,307 @@ def test_a_killed_release_is_rolled_back_by_the_next(
 
 def test_recovery_after_success_only_cleans_up(ready: PackageCopy) -> None:
     result = make_release(ready.root, bump="minor", tag=True, source_date_epoch=EPOCH)
-    assert not (ready.root / release_module.JOURNAL).exists()
+    assert not release_module.journal_path(ready.root).exists()
     assert not release_module.recover(ready.root)
     assert (ready.root / "dist" / result.archive.name).is_file()
+
+
+# --- hostile trees: a committed file never makes a release delete, leak or write outside ---
+
+OUTSIDE_SECRET = "CASUALTY_TEST_SECRET=hunter2\n"
+
+
+def refused_in_one_line(result: Any, *words: str) -> None:
+    """exit 2, one line on standard error naming what is wrong, no traceback."""
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: "), result.output
+    assert result.output.count("\n") == 1, result.output
+    for word in words:
+        assert word in result.output, (word, result.output)
+
+
+def release_cli(pkg: PackageCopy, *args: str) -> Any:
+    return runner.invoke(app, ["release", str(pkg.root), "--version", "0.1.0", *args])
+
+
+def hostile_journal(pkg: PackageCopy, outside: Path, head: str | None, tag: str | None) -> Path:
+    """A .release-journal.json as the trial committed it: an incomplete journal (in the
+    format earlier versions read from the package directory) naming paths inside and
+    outside the package, a tag and an older HEAD."""
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "file").write_text("kept\n", encoding="utf-8")
+    (outside / "evil").write_text("evil\n", encoding="utf-8")
+    journal = {
+        "stages": [str(outside / "keep"), str(pkg.root / "data")],
+        "moves": [
+            {"dst": str(pkg.root / "README.md"), "backup": None},
+            {"dst": str(outside / "keep" / "file"), "backup": None},
+            {"dst": str(pkg.root / "datapackage.json"), "backup": str(outside / "evil")},
+        ],
+        "made_out": str(outside / "keep"),
+        "head": head,
+        "tag": tag,
+    }
+    path = pkg.root / ".release-journal.json"
+    path.write_text(json.dumps(journal), encoding="utf-8")
+    (pkg.root / f"{path.name}.tmp").write_text("{}", encoding="utf-8")  # recovery deleted it
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_committed_journal_does_nothing(
+    ready: PackageCopy, tmp_path: Path, dry_run: bool
+) -> None:
+    root = ready.root
+    first = git(root, "rev-list", "--max-parents=0", "HEAD")
+    journal = hostile_journal(ready, tmp_path / "outside", head=first, tag="v0.1.0")
+    git(root, "add", journal.name, f"{journal.name}.tmp")
+    git(root, "commit", "-q", "-m", "a journal, committed")
+    before, outside = files(root), files(tmp_path / "outside")
+    head = git(root, "rev-parse", "HEAD")
+    result = make_release(root, bump="minor", dry_run=dry_run, source_date_epoch=EPOCH)
+    assert not result.recovered
+    assert files(tmp_path / "outside") == outside  # nothing outside deleted or replaced
+    assert git(root, "rev-parse", "v0.1.0")  # the tag is still there
+    assert git(root, "rev-parse", "HEAD") == head  # HEAD not moved (no --tag: no commit)
+    assert (root / "data" / "claims.csv").is_file()
+    assert (root / "README.md").is_file()
+    assert journal.read_bytes() == before[str(journal)]
+    assert (root / f"{journal.name}.tmp").is_file()
+    if dry_run:
+        assert files(root) == before
+
+
+def test_a_forged_journal_where_the_tool_keeps_its_own_touches_nothing_outside(
+    ready: PackageCopy, tmp_path: Path
+) -> None:
+    """Even a journal in the tool's own place is checked path by path before recovery acts:
+    it removes only .release-* directories it could have made, restores only the files a
+    release writes, and leaves a tag or HEAD that is not one commit past its head (here
+    the current commit: the journal of a release killed before it committed)."""
+    root = ready.root
+    outside = tmp_path / "outside"
+    (outside / ".release-in").mkdir(parents=True)  # in DIR, not beside it: kept
+    (tmp_path / ".release-x").mkdir()  # beside DIR, where a release stages: removed
+    (outside / "SHA256SUMS").write_text("kept\n", encoding="utf-8")
+    (root / "data" / "notes.txt").write_text("kept\n", encoding="utf-8")
+    forged = {
+        "package": str(root.resolve()),
+        "out": str(outside),
+        "stages": [
+            str(tmp_path / ".release-x"),
+            str(outside / ".release-in"),
+            str(root / "data"),
+            str(tmp_path),
+        ],
+        "moves": [
+            {"dst": str(root / "data" / "notes.txt"), "backup": None},
+            {"dst": str(outside / "SHA256SUMS"), "backup": str(root / "README.md")},
+            {"dst": str(root / "README.md"), "backup": str(root / "LICENSE")},
+        ],
+        "made_out": str(root / "data"),
+        "head": git(root, "rev-parse", "HEAD"),
+        "tag": "v0.1.0",
+    }
+    release_module.write_journal(root, forged)
+    before, state = files(root), git_state(root)
+    assert release_module.recover(root)
+    assert files(root) == before
+    assert git_state(root) == state
+    assert (outside / "SHA256SUMS").read_text(encoding="utf-8") == "kept\n"
+    assert (outside / ".release-in").is_dir()
+    assert not (tmp_path / ".release-x").exists()
+    assert not release_module.journal_path(root).exists()
+
+
+def test_the_journal_is_kept_outside_the_package(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch, state_home: Path
+) -> None:
+    seen: list[Path] = []
+    real = release_module.build_archive
+
+    def look(*args: Any, **kwargs: Any) -> Path:
+        seen.extend(p for p in ready.root.rglob("*journal*") if ".git" not in p.parts)
+        assert release_module.journal_path(ready.root).is_file()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(release_module, "build_archive", look)
+    make_release(ready.root, bump="minor", source_date_epoch=EPOCH)
+    assert seen == []
+    assert release_module.journal_path(ready.root).is_relative_to(state_home)
+    assert not release_module.journal_path(ready.root).exists()
+
+
+def test_a_dry_run_never_recovers(ready: PackageCopy) -> None:
+    """A journal left by an interrupted release (written by the tool): a dry run refuses to
+    start and leaves it; the next real release rolls it back first."""
+    root = ready.root
+    stage = root / ".release-left"
+    stage.mkdir()
+    release_module.write_journal(
+        root, {"package": str(root.resolve()), "out": str(root / "dist"), "stages": [str(stage)]}
+    )
+    before = files(root)
+    with pytest.raises(ReleaseError, match=r"was interrupted.*without --dry-run rolls it back"):
+        make_release(root, bump="minor", dry_run=True, source_date_epoch=EPOCH)
+    assert files(root) == before
+    assert stage.is_dir()
+    assert release_module.journal_path(root).is_file()
+    result = make_release(root, bump="minor", source_date_epoch=EPOCH)
+    assert result.recovered
+    assert not stage.exists()
+
+
+def test_a_full_disk_leaves_no_journal_behind(
+    ready: PackageCopy, monkeypatch: pytest.MonkeyPatch, state_home: Path
+) -> None:
+    real = Path.write_text
+
+    def full_disk(self: Path, data: str, *args: Any, **kwargs: Any) -> int:
+        if self.name.endswith(".json.tmp"):  # the journal's temporary file
+            real(self, data[:10], *args, **kwargs)  # a part is written, then the disk is full
+            raise OSError(28, "No space left on device")
+        return real(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    before, state = files(ready.root), git_state(ready.root)
+    result = runner.invoke(app, ["release", str(ready.root), "--bump", "minor", "--tag"])
+    refused_in_one_line(result, "cannot write the release journal: No space left on device")
+    assert files(ready.root) == before
+    assert git_state(ready.root) == state
+    assert not [p for p in ready.root.rglob("*.tmp") if ".git" not in p.parts]
+    assert not list(state_home.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "link", ["README.md", "LICENSE", "CHANGELOG.md", "datapackage.json", "data/sources/x.txt"]
+)
+def test_a_released_file_linking_out_of_the_package_is_refused(tmp_path: Path, link: str) -> None:
+    pkg = tree(tmp_path / "pkg")
+    target = tmp_path / "outside" / Path(link).name
+    target.parent.mkdir()
+    if link in ("CHANGELOG.md", "datapackage.json"):  # a file that would release well
+        target.write_bytes((pkg.root / link).read_bytes() + b"\n")
+    else:
+        target.write_text(OUTSIDE_SECRET, encoding="utf-8")
+    (pkg.root / link).unlink(missing_ok=True)
+    (pkg.root / link).symlink_to(target)
+    before = files(pkg.root)
+    refused_in_one_line(release_cli(pkg), link, "leads outside the package")
+    assert files(pkg.root) == before
+    assert not (pkg.root / "dist").exists()
+
+
+def test_a_licence_linked_to_the_environment_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ln -sf /proc/self/environ LICENSE` must not put the environment into the archive."""
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("no /proc on this system")  # pragma: no cover
+    monkeypatch.setenv("CASUALTY_TEST_SECRET", "hunter2")
+    pkg = tree(tmp_path / "pkg")
+    (pkg.root / "LICENSE").unlink()
+    (pkg.root / "LICENSE").symlink_to("/proc/self/environ")
+    refused_in_one_line(release_cli(pkg), "LICENSE", "leads outside the package")
+    assert not (pkg.root / "dist").exists()
+
+
+def test_a_linked_sha256sums_is_refused(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    outside = tmp_path / "outside-sums"
+    outside.write_text(OUTSIDE_SECRET, encoding="utf-8")
+    (pkg.root / "dist").mkdir()
+    (pkg.root / "dist" / "SHA256SUMS").symlink_to(outside)
+    before = files(pkg.root)
+    refused_in_one_line(release_cli(pkg), "SHA256SUMS: not a plain file")
+    assert files(pkg.root) == before
+    assert outside.read_text(encoding="utf-8") == OUTSIDE_SECRET
+    assert (pkg.root / "dist" / "SHA256SUMS").is_symlink()
+
+
+def test_a_dist_linking_out_of_the_package_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = tree(tmp_path / "pkg")
+    (tmp_path / "outside").mkdir()
+    (pkg.root / "dist").symlink_to("../outside")
+    refused_in_one_line(release_cli(pkg), "dist: a symbolic link leads outside the package")
+    assert list((tmp_path / "outside").iterdir()) == []
+    # a DIR outside the package, given as such (here through ".."), is where it goes
+    monkeypatch.chdir(pkg.root)
+    result = release_cli(pkg, "--out", "../elsewhere")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "elsewhere" / ARCHIVE.format("0.1.0")).is_file()
+
+
+def _rename(pkg: PackageCopy, resource: str | None, name: str) -> None:
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    target = descriptor if resource is None else res_of(descriptor, resource)
+    target["name"] = name
+    pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+
+
+def res_of(descriptor: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in descriptor["resources"] if r["name"] == name)
+    return found
+
+
+def test_a_resource_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
+    pkg = tree(tmp_path / "pkg")
+    _rename(pkg, "relations", "../../../../tmp/x")
+    result = release_cli(pkg)
+    assert result.exit_code == 1, result.output
+    assert "release refused" in result.output
+    assert "a resource name must be lowercase letters" in result.output
+    assert not (pkg.root / "dist").exists()
+
+
+def test_a_package_name_that_is_a_path_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package's name names the archive: a name that climbs is refused, and nothing is
+    written outside DIR. (Validation does not check it; stubbed here, it costs nothing.)"""
+    monkeypatch.setattr(release_module, "validate", lambda path: Report(str(path)))
+    pkg = tree(tmp_path / "pkg")
+    _rename(pkg, None, "../../escaped")
+    with pytest.raises(ReleaseRefused, match=r"the package name '\.\./\.\./escaped' cannot"):
+        make_release(pkg.root, version="0.1.0", source_date_epoch=EPOCH)
+    assert not list(tmp_path.rglob("*.zip"))
+
+
+@pytest.mark.parametrize(
+    ("epoch", "ok"), [(4354819199, True), (4354819200, False), (10**20, False)]
+)
+def test_source_date_epoch_within_what_a_zip_holds(tmp_path: Path, epoch: int, ok: bool) -> None:
+    pkg = tree(tmp_path / "pkg")
+    result = runner.invoke(
+        app,
+        ["release", str(pkg.root), "--version", "0.1.0", "--dry-run"],
+        env={"SOURCE_DATE_EPOCH": str(epoch)},
+    )
+    if ok:
+        assert result.exit_code == 0, result.output
+        assert "2107-12-31" in result.output
+    else:
+        refused_in_one_line(result, "SOURCE_DATE_EPOCH", "after 2107-12-31T23:59:59Z")
+
+
+@pytest.mark.parametrize("what", ["CHANGELOG.md", "dist/SHA256SUMS", "a file name"])
+def test_text_and_names_that_are_not_utf8_are_refused(tmp_path: Path, what: str) -> None:
+    pkg = tree(tmp_path / "pkg")
+    if what == "CHANGELOG.md":
+        (pkg.root / what).write_bytes(CHANGELOG.encode("utf-8") + b"- caf\xe9\n")
+        words = ["CHANGELOG.md: not UTF-8 text"]
+    elif what == "dist/SHA256SUMS":
+        (pkg.root / "dist").mkdir()
+        (pkg.root / what).write_bytes(b"\xff\xfe  casualty-claims-0.0.9.zip\n")
+        words = ["SHA256SUMS: not UTF-8 text"]
+    else:
+        name = os.fsdecode(b"data/sources/caf\xe9.txt")
+        (pkg.root / name).write_text("notes\n", encoding="utf-8")
+        words = ["the file name is not UTF-8"]
+    before = files(pkg.root)
+    refused_in_one_line(release_cli(pkg), *words)
+    assert files(pkg.root) == before

@@ -1,9 +1,12 @@
-"""Remote resources: refused unless --allow-remote; then fetched safely from a real server."""
+"""Remote resources: refused unless --allow-remote; then fetched safely from a real server,
+within a deadline, whatever the server answers."""
 
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +19,7 @@ from typer.testing import CliRunner
 from casualty_schema import validate
 from casualty_schema.cli import app
 from casualty_schema.package import remote
+from casualty_schema.package.descriptor import load_package
 from tests.builder import PackageCopy
 
 runner = CliRunner()
@@ -40,7 +44,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     served = tmp_path / "served"
     served.mkdir()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(served)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}", served
@@ -104,3 +108,114 @@ def test_size_cap(
     remote_actors(pkg, f"{url}/actors.csv")
     f = next(f for f in validate(pkg.root, allow_remote=True).findings if f.rule == "source-error")
     assert "larger than 100 bytes" in f.message
+
+
+# --- a server that breaks the protocol, or drips ------------------------------------------
+
+DRIP_SECONDS = 30  # how long a dripping server goes on at most (then it stops by itself)
+HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n"
+REPLIES = {
+    "/incomplete": HEADERS + b"Content-Length: 100\r\n\r\nactor_id,name\n",
+    "/incomplete-chunked": HEADERS + b"Transfer-Encoding: chunked\r\n\r\n64\r\nactor_id",
+    "/line-too-long": HEADERS + b"X-Padding: " + b"a" * 70_000 + b"\r\n\r\n",
+    "/bad-status-line": b"SPDY/9 nonsense\r\n\r\n",
+    "/no-answer": b"",
+}
+
+
+class _Raw(socketserver.BaseRequestHandler):
+    """Answers a request with REPLIES[path] and closes; /drip-body and /drip-headers send a
+    byte every 50 ms for DRIP_SECONDS at most, or until the client hangs up."""
+
+    def handle(self) -> None:
+        sock = self.request
+        sock.settimeout(5)
+        try:
+            path = sock.recv(65_536).split(b" ", 2)[1].decode()
+            if path.startswith("/drip"):
+                start = HEADERS + b"Content-Length: 100000\r\n\r\n" if path == "/drip-body" else b""
+                sock.sendall(start or b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                stop = time.monotonic() + DRIP_SECONDS
+                while time.monotonic() < stop:
+                    time.sleep(0.05)
+                    sock.sendall(b"a")
+            else:
+                sock.sendall(REPLIES[path])
+        except (OSError, IndexError, KeyError):
+            pass  # the client hung up, or asked for something else
+
+
+@pytest.fixture
+def raw_server() -> Iterator[str]:
+    """A loopback server that speaks broken HTTP; it stops when the test ends."""
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        block_on_close = False
+
+    httpd = Server(("127.0.0.1", 0), _Raw)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def fetch_findings(pkg: PackageCopy, url: str) -> list[str]:
+    """The messages of what fetching the package's remote resources found."""
+    remote_actors(pkg, url)
+    with remote.fetched(load_package(pkg.descriptor, check_profile=False)) as (_spec, found):
+        return [str(m) for m in found.get_column("message")]
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/incomplete", "IncompleteRead: the body ended 86 bytes short"),
+        ("/incomplete-chunked", "IncompleteRead"),
+        ("/line-too-long", "LineTooLong"),
+        ("/bad-status-line", "BadStatusLine"),
+        ("/no-answer", "RemoteDisconnected"),
+    ],
+)
+def test_protocol_errors_are_findings(
+    pkg: PackageCopy, raw_server: str, path: str, words: str
+) -> None:
+    (message,) = fetch_findings(pkg, raw_server + path)
+    assert f"{raw_server}{path}: it could not be fetched: {words}" in message
+    assert "\n" not in message
+
+
+def test_an_invalid_url_is_a_finding(pkg: PackageCopy) -> None:
+    (message,) = fetch_findings(pkg, "http://127.0.0.1:port/actors.csv")
+    assert "it could not be fetched: InvalidURL: nonnumeric port" in message
+
+
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
+def test_a_dripping_server_is_cut_off_at_the_deadline(
+    pkg: PackageCopy, raw_server: str, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """TIMEOUT bounds the whole download, not each read: a byte every 50 ms never lets a
+    read time out, and would go on for DRIP_SECONDS."""
+    monkeypatch.setattr(remote, "TIMEOUT", 1)
+    start = time.monotonic()
+    (message,) = fetch_findings(pkg, raw_server + path)
+    assert time.monotonic() - start < 5
+    assert "it was not fetched within 1 seconds" in message
+
+
+def test_a_dripping_server_is_a_finding_on_the_command_line(
+    pkg: PackageCopy, raw_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote, "TIMEOUT", 1)
+    remote_actors(pkg, raw_server + "/drip-body")
+    result = runner.invoke(app, ["validate", str(pkg.root), "--allow-remote", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.output)["findings"]
+    assert any(
+        (f["rule"], f["resource"]) == ("source-error", "actors")
+        and "not fetched within 1 seconds" in f["message"]
+        for f in findings
+    ), findings

@@ -1,14 +1,24 @@
-"""Rendering a Report: caps are stated, GitHub text is escaped, nothing is dropped silently."""
+"""Rendering a Report: caps are stated, GitHub and Markdown text is escaped, nothing is dropped
+silently."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
+from typer.testing import CliRunner
 
+from casualty_schema.cli import app
+from casualty_schema.compare.diff import diff_packages
 from casualty_schema.findings import findings_frame
-from casualty_schema.render import REPORT_FORMATS, github, markdown, render, text
+from casualty_schema.render import REPORT_FORMATS, github, markdown, render, render_diff, text
+from casualty_schema.render.diff import changelog
+from casualty_schema.render.escape import code, inline
 from casualty_schema.report import LAYOUT, Report
+from tests.builder import PackageCopy
+
+runner = CliRunner()
 
 
 def make_report(n_errors: int, n_warnings: int = 0) -> Report:
@@ -114,3 +124,80 @@ def test_every_format_lists_everything_when_asked_and_says_what_its_limit_counts
         assert shown == list(range(25)), name
     assert render(report, "github").count("::error ") == REPORT_FORMATS["github"].default_limit
     assert render(report, "github", limit=None).count("::error ") == 25
+
+
+# --- Markdown: text from a package adds no structure -----------------------------------------
+
+# A cell that would start three Markdown blocks if its line breaks were kept: a heading, a
+# list item and a block quote, after a CR, a CRLF and a Unicode line separator.
+PAYLOAD = "about\r# Owned\r\n- listed\u2028> quoted"
+INJECTED = ("# Owned", "- listed", "> quoted")
+
+
+def injected_lines(markdown_text: str) -> list[str]:
+    """The lines (split wherever any renderer could split: CR, LF, CRLF, U+2028, ...) that
+    start with what the payload carried."""
+    return [line for line in markdown_text.splitlines() if line.lstrip().startswith(INJECTED)]
+
+
+def test_markdown_escaping() -> None:
+    assert inline("a\rb\r\nc\nd\x0be\x0cf\x85g\u2028h\u2029i") == "a b c d e f g h i"
+    assert inline("a|b <!-- c") == "a\\|b \\<!-- c"
+    for start, escaped in [
+        ("# h", "\\# h"),
+        ("###### h", "\\###### h"),
+        ("> q", "\\> q"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("* item", "\\* item"),
+        ("1. item", "1\\. item"),
+        ("12) item", "12\\) item"),
+        ("===", "\\==="),
+        ("---", "\\---"),
+        ("```py", "\\```py"),
+        ("~~~", "\\~~~"),
+        ("  # indented", "  \\# indented"),
+    ]:
+        assert inline(start) == escaped, start
+    for plain in ("-5", "+44 20 7946 0000", "1.5 is not", "#hashtag", "2014-08", "a - b"):
+        assert inline(plain) == plain
+    assert code("a`b\rc") == "`a'b c`"
+    assert code("a|b", table=True) == "`a\\|b`"
+    assert code("a|b") == "`a|b`"
+
+
+def with_payload(pkg: PackageCopy) -> PackageCopy:
+    """``pkg`` with PAYLOAD as the qualifier of its first ``about`` claim, quoted as CSV
+    quotes a cell holding line breaks."""
+    text = pkg.path("claims").read_text(encoding="utf-8")
+    assert ",about," in text
+    quoted = text.replace(",about,", f',"{PAYLOAD}",', 1)
+    pkg.path("claims").write_text(quoted, encoding="utf-8", newline="")
+    return pkg
+
+
+def test_a_line_break_in_a_cell_starts_no_markdown_line(tmp_path: Path) -> None:
+    pkg = with_payload(PackageCopy(tmp_path))
+    summary = tmp_path / "summary.md"
+    args = ["validate", str(pkg.root), "--format", "markdown", "--summary", str(summary)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "about # Owned - listed > quoted" in result.output  # the cell, on one line
+    assert injected_lines(result.output) == []
+    assert injected_lines(summary.read_text(encoding="utf-8")) == []
+
+
+def test_a_line_break_in_a_changed_cell_starts_no_markdown_line(tmp_path: Path) -> None:
+    old = PackageCopy(_mkdir(tmp_path / "old"))
+    new = with_payload(PackageCopy(_mkdir(tmp_path / "new")))
+    diff = diff_packages(old.root, new.root)
+    out = render_diff(diff, "markdown", limit=None)
+    assert "`about # Owned - listed > quoted`" in out
+    assert injected_lines(out) == []
+    assert injected_lines(changelog(diff)) == []  # the CHANGELOG section a release writes
+    assert "about # Owned - listed > quoted" in render_diff(diff, "text", limit=None)
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path

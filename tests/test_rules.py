@@ -488,7 +488,15 @@ def test_duplicates_claim_places_in_any_order(pkg: PackageCopy) -> None:
         ("@SUM(A1:A2)", True),
         ("-A1", True),
         ("  =1+1", True),
+        # OWASP's CSV injection payloads
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ("=1+2", True),
+        ("@SUM(1+9)*cmd|' /C calc'!A0", True),
+        ("\t=1+2", True),
+        ("\r=1+2", True),
         ("-5 degrees", False),
+        ("-2+3", False),
+        ("-5 km2", False),
         ("+44 20 7946 0000", False),
         ("a = b", False),
         ("@airwars", False),
@@ -510,6 +518,38 @@ def test_cells_formula_in_any_resource(pkg: PackageCopy) -> None:
     pkg.set("places", "mosul", name_en="=1+1")
     f = only(found(pkg, "cells.formula"))
     assert (f.resource, f.key, f.path) == ("places", "mosul", "data/places.csv")
+
+
+@pytest.mark.parametrize(
+    ("resource", "key", "field", "cell", "flagged"),
+    [
+        # the embedding, override and isolate controls, anywhere
+        ("claims", C45, "notes", "Checked \u202egnirts\u202c again.", True),
+        ("claims", C45, "quote", "قتل \u202b45\u202c مدنياً", True),
+        ("claims", C45, "notes", "a \u2067b\u2069", True),
+        ("actors", "cjtf-oir", "name_en", "\u202dCJTF\u202c", True),
+        # a direction mark where there is no right-to-left text for it to order
+        ("claims", C45, "value_text", "45\u061c", True),
+        ("claims", C45, "notes", "Checked\u200f again.", True),
+        ("actors", "cjtf-oir", "name_en", "CJTF\u200e-OIR", True),
+        # a direction mark in Arabic text, as writers use it
+        ("claims", C45, "notes", "قُتل 45\u200f مدنياً", False),
+        ("actors", "cjtf-oir", "name", "قوة المهام المشتركة\u061c (CJTF)", False),
+        ("claims", C45, "notes", "plain text", False),
+    ],
+)
+def test_cells_bidi(
+    pkg: PackageCopy, resource: str, key: str, field: str, cell: str, flagged: bool
+) -> None:
+    pkg.set(resource, key, **{field: cell})
+    findings = found(pkg, "cells.bidi")
+    if flagged:
+        f = only(findings)
+        assert (f.resource, f.key, f.field, f.value, f.severity) == (
+            resource, key, field, cell, "warning",
+        )  # fmt: skip
+    else:
+        assert findings == []
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])

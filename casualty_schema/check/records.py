@@ -48,6 +48,11 @@ class Dialect:
     skip_initial_space: bool = False
 
     def reader(self, lines: Iterable[str]) -> Any:
+        """A :mod:`csv` reader of ``lines`` in this dialect. Every reader of the package
+        (the sniffed head as well as the whole file) is made here, so the field size limit
+        is raised before any record is read: a long cell in the first records must not make
+        the file unreadable (csv's default limit is 131,072 characters)."""
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         return csv.reader(
             lines,
             delimiter=self.delimiter,
@@ -71,7 +76,6 @@ def parse(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataFrame, s
 
 def parse_python(text: str, dialect: Dialect) -> pl.DataFrame:
     """The slow path: :mod:`csv`, as frictionless reads the file."""
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
     reader = dialect.reader(io.StringIO(text, newline=""))
     records: list[list[str]] = []
     starts: list[int] = []

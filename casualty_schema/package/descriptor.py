@@ -26,6 +26,17 @@ RESOURCE_RELEASE_MANAGED = frozenset({"bytes", "hash"})
 # The text form of a partial date (casualty_schema.domain.partial_date reads it).
 PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 
+#: A safe name (Data Package: a name SHOULD be lowercase English alphanumerics plus ".", "-"
+#: and "_"): a resource's name becomes a file name in a release (schema/<name>.*.json) and
+#: the package's names its archive, so it must not hold a "/" or anything else a path reads.
+NAME = re.compile(r"[a-z0-9._-]+")
+
+
+def is_safe_name(name: object) -> bool:
+    """``name`` is a Data Package name that can name a file: :data:`NAME`, and not a
+    relative directory ("." or "..")."""
+    return isinstance(name, str) and bool(NAME.fullmatch(name)) and name not in (".", "..")
+
 
 class DescriptorError(Exception):
     """The descriptor cannot be used; ``findings`` say why (rule ``package-error``)."""
@@ -173,6 +184,7 @@ def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
     if check_profile:
         _check_profile(path, descriptor)
     _check_shapes(path, descriptor)
+    _check_names(path, descriptor)
     specs = {}
     for resource in resources:
         spec = _resource_spec(resource)
@@ -272,6 +284,20 @@ def _check_shapes(path: Path, descriptor: dict[str, Any]) -> None:
         primary_key = schema.get("primaryKey", [])
         if not isinstance(primary_key, (str, list)):
             notes.append(f"resource {name}: primaryKey must be a field name or a list of them")
+    if notes:
+        raise DescriptorError(path, notes)
+
+
+def _check_names(path: Path, descriptor: dict[str, Any]) -> None:
+    """Every resource name is a safe name (:func:`is_safe_name`). frictionless accepts any
+    string under the Data Package 2.0 profile, and ``[-a-z0-9._/]+`` under 1.0; this is the
+    2.0 rule that a name SHOULD follow, made a MUST, so "/" is not allowed."""
+    notes = [
+        f"resource {resource.get('name')!r}: a resource name must be lowercase letters, "
+        "digits, '.', '-' and '_' (it names files in a release)"
+        for resource in descriptor["resources"]
+        if not is_safe_name(resource.get("name"))
+    ]
     if notes:
         raise DescriptorError(path, notes)
 

@@ -34,6 +34,7 @@ from casualty_schema.package.descriptor import DescriptorError, PackageSpec, loa
 MAX_ARCHIVE_BYTES = 1 << 30  # 1 GiB uncompressed, in all
 MAX_ARCHIVE_ENTRIES = 100_000
 _CHUNK = 1 << 16
+_ENCRYPTED = 0x1  # general purpose flag bit 0 of a zip entry: the entry is encrypted
 
 
 class SourceError(Exception):
@@ -132,7 +133,8 @@ def extract_zip(
     max_bytes: int = MAX_ARCHIVE_BYTES,
     max_entries: int = MAX_ARCHIVE_ENTRIES,
 ) -> None:
-    """Extract ``archive`` into ``dest`` (zip-slip and zip-bomb safe); raise SourceError."""
+    """Extract ``archive`` into ``dest`` (zip-slip and zip-bomb safe, no encrypted entry);
+    raise SourceError."""
     label = label or str(archive)
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -157,6 +159,11 @@ def extract_zip(
                     raise SourceError(f"{label}: refusing entry {info.filename!r}: a link")
                 if str(member) in seen:
                     raise SourceError(f"{label}: entry {info.filename!r} occurs twice")
+                if info.flag_bits & _ENCRYPTED:
+                    raise SourceError(
+                        f"{label}: refusing entry {info.filename!r}: it is encrypted "
+                        "(a release archive never is)"
+                    )
                 seen.add(str(member))
             written = 0
             for info in infos:

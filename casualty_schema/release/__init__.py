@@ -6,17 +6,17 @@ editing (:mod:`~casualty_schema.release.changelog`), the reproducible archive
 """
 
 from casualty_schema.release.changelog import released_versions, update_changelog
-from casualty_schema.release.journal import JOURNAL, recover
+from casualty_schema.release.journal import journal_path, recover
 from casualty_schema.release.json_edit import update_descriptor
 from casualty_schema.release.steps import ReleaseError, ReleaseRefused, ReleaseResult, make_release
 from casualty_schema.release.version import Version
 
 __all__ = [
-    "JOURNAL",
     "ReleaseError",
     "ReleaseRefused",
     "ReleaseResult",
     "Version",
+    "journal_path",
     "make_release",
     "recover",
     "released_versions",

@@ -10,10 +10,20 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["SUMS", "ZIP_FLOOR", "ZIP_MODE", "archive_name", "read_sums", "sums_text", "zip_bytes"]
+__all__ = [
+    "SUMS",
+    "ZIP_CEILING",
+    "ZIP_FLOOR",
+    "ZIP_MODE",
+    "archive_name",
+    "read_sums",
+    "sums_text",
+    "zip_bytes",
+]
 
 SUMS = "SHA256SUMS"
 ZIP_FLOOR = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+ZIP_CEILING = 4354819199  # 2107-12-31T23:59:59Z, the latest
 ZIP_MODE = 0o100644  # a regular file, rw-r--r--
 
 

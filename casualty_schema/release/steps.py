@@ -1,6 +1,10 @@
 """Cutting a release of the package: :func:`make_release`, step by step.
 
-1. **Validate** the package; any error refuses the release (:class:`ReleaseRefused`).
+0. **Check the paths**: a released file that is a symbolic link out of the package, a DIR
+   that a link takes outside it, a SHA256SUMS that is a link, text that is not UTF-8 are
+   one-line errors (:class:`ReleaseError`) before anything is read or written.
+1. **Validate** the package; any error refuses the release (:class:`ReleaseRefused`), as
+   does a package name that cannot name a file (a resource's is a descriptor error).
 2. **Diff** against the baseline (default: the newest ``v*`` tag; none is a first release)
    and refuse a version bump smaller than the changes need, naming the changes.
 3. **Stage** the new ``datapackage.json`` (``version``, ``created``, and each resource's
@@ -17,12 +21,19 @@ or interrupted release leaves the working tree, ``DIR`` and the repository as th
 existing version is never overwritten.
 
 A process that is killed outright (SIGKILL, a power cut) runs no undo: the journal
-(:mod:`casualty_schema.release.journal`) lets the next release roll it back.
+(:mod:`casualty_schema.release.journal`, kept in the user's state directory, never in the
+package) lets the next release roll it back; a dry run never does, and refuses to start
+while such a journal is left.
 
 Time comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set:
 ``created``, the CHANGELOG date and the archive's timestamps. Without it, ``created`` and
 the date are the current time and every archive entry is dated 1980-01-01 00:00:00, the
 earliest time a zip entry can hold.
+
+The module is longer than 500 lines because it is the release, read in order: every step
+is a module-level function here (the fault-injection tests replace each by name), and the
+publishing step keeps its undo beside what it undoes. What is not a step lives in the
+modules beside it (journal, archive, changelog, json_edit, version).
 """
 
 from __future__ import annotations
@@ -41,15 +52,28 @@ from casualty_schema.api import validate
 from casualty_schema.compare.change import Bump, Change
 from casualty_schema.compare.diff import Diff, diff_specs
 from casualty_schema.downstream.export import EXPORT_FORMATS, dumps, export_filename, export_schema
-from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.package.descriptor import (
+    DescriptorError,
+    PackageSpec,
+    is_safe_name,
+    load_package,
+)
 from casualty_schema.package.source import SourceError, git, open_package, repo_root
-from casualty_schema.release.archive import SUMS, archive_name, read_sums, sums_text, zip_bytes
+from casualty_schema.release.archive import (
+    SUMS,
+    ZIP_CEILING,
+    archive_name,
+    read_sums,
+    sums_text,
+    zip_bytes,
+)
 from casualty_schema.release.changelog import released_versions, update_changelog
 from casualty_schema.release.journal import (
-    JOURNAL,
     Stage,
     complete,
     delete_tag,
+    journal_path,
+    pending,
     read_journal,
     recover,
     remove,
@@ -65,10 +89,10 @@ from casualty_schema.render.diff import changelog as changelog_summary
 from casualty_schema.report import Report
 
 __all__ = [
-    "JOURNAL",
     "ReleaseError",
     "ReleaseRefused",
     "ReleaseResult",
+    "journal_path",
     "make_release",
     "recover",
 ]
@@ -143,6 +167,47 @@ class ReleaseResult:
 
 
 # --- the steps --------------------------------------------------------------------------------
+
+
+def check_paths(root: Path, out: Path) -> None:
+    """Step 0: refuse what would make the release read or write outside the package (a
+    one-line error, exit 2, before anything is written): a file it releases from the top of
+    the package (datapackage.json, CHANGELOG.md, README.md, a licence) that is a symbolic
+    link leading out of it (data files are checked as they are read, step 3a); a DIR inside
+    the package that a link takes outside it; a SHA256SUMS in DIR that is a link or not a
+    plain file; a CHANGELOG.md or SHA256SUMS that is not UTF-8."""
+    for name in (DESCRIPTOR, CHANGELOG, README, *LICENCES):
+        if (root / name).is_symlink() or (root / name).exists():
+            _inside(root, name)
+    inside = Path(os.path.normpath(out)).is_relative_to(root)
+    if inside and not out.resolve().is_relative_to(root.resolve()):
+        raise ReleaseError(
+            f"{out}: a symbolic link leads outside the package; "
+            "give a directory outside it with --out instead"
+        )
+    sums = out / SUMS
+    if sums.is_symlink() or (sums.exists() and not sums.is_file()):
+        raise ReleaseError(f"{sums}: not a plain file (a symbolic link is never followed)")
+    for path in (root / CHANGELOG, sums):
+        if path.is_file():
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ReleaseError(
+                    f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+                ) from None
+
+
+def check_name(spec: PackageSpec) -> None:
+    """Step 1b: the package's name names the archive, so it must be a safe name (lowercase
+    letters, digits, ".", "-", "_"), as each resource's already is (``load_package``)."""
+    if not is_safe_name(spec.name):
+        raise ReleaseRefused(
+            [
+                f"the package name {spec.name!r} cannot name the archive: a name must be "
+                "lowercase letters, digits, '.', '-' and '_'"
+            ]
+        )
 
 
 def check_valid(root: Path) -> Report:
@@ -286,7 +351,7 @@ def collect_files(stage: Stage, spec: PackageSpec) -> None:
                 paths.add(_inside(root, relative.as_posix()))
     for name in (README, *LICENCES):
         if (root / name).is_file():
-            paths.add(name)
+            paths.add(_inside(root, name))
     for p in sorted(paths):
         try:
             stage.files[p] = (root / p).read_bytes()
@@ -389,7 +454,13 @@ def make_release(
     (invalid data, a too-small bump, an existing version) or :class:`ReleaseError`."""
     root = _package_dir(Path(package))
     out_dir = _absolute(Path(out) if out is not None else root / DEFAULT_OUT)
-    recovered = recover(root, RELEASED)
+    left = pending(root)
+    if dry_run and left is not None:
+        raise ReleaseError(
+            f"an earlier release of {root} was interrupted (its journal is {left}): "
+            "a release without --dry-run rolls it back first"
+        )
+    recovered = False if dry_run else recover(root, RELEASED)
     if (bump is None) == (version is None):
         raise ReleaseError("give exactly one of --bump and --version")
     try:
@@ -406,8 +477,10 @@ def make_release(
     if out_dir.exists() and not out_dir.is_dir():
         raise ReleaseError(f"{out_dir} is not a directory")
 
+    check_paths(root, out_dir)
     check_valid(root)
     spec = _load(root)
+    check_name(spec)
     base = find_baseline(root, baseline)
     diff, previous = compare_with_baseline(root, base)
     new_version, taken = choose_version(diff, previous, chosen_bump, version)
@@ -551,6 +624,11 @@ def _epoch(value: int | str | None) -> int | None:
         ) from None
     if epoch < 0:
         raise ReleaseError("SOURCE_DATE_EPOCH must not be negative")
+    if epoch > ZIP_CEILING:
+        raise ReleaseError(
+            f"SOURCE_DATE_EPOCH {epoch} is after 2107-12-31T23:59:59Z ({ZIP_CEILING}), "
+            "the latest time a zip entry can hold"
+        )
     return epoch
 
 
@@ -559,11 +637,18 @@ def _local(path: str) -> bool:
 
 
 def _inside(root: Path, path: str) -> str:
-    """A package-relative POSIX path that stays inside the package (no ``..``, no link out)."""
+    """A package-relative POSIX path that stays inside the package (no ``..``, no link out)
+    and can name an archive entry (UTF-8)."""
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts:
         raise ReleaseError(f"{path}: outside the package")
     resolved = (root / pure).resolve()
     if not resolved.is_relative_to(root.resolve()):
-        raise ReleaseError(f"{path}: leads outside the package")
+        raise ReleaseError(f"{path}: a symbolic link leads outside the package")
+    try:
+        pure.as_posix().encode("utf-8")
+    except UnicodeEncodeError:
+        raise ReleaseError(
+            f"{path!r}: the file name is not UTF-8, which an archive entry's name must be"
+        ) from None
     return pure.as_posix()

@@ -15,6 +15,7 @@ from typing import Any
 
 from casualty_schema.compare.diff import Bump, Change, Diff, TableDiff
 from casualty_schema.render import DIFF_FORMATS
+from casualty_schema.render.escape import code, inline, one_line
 
 DEFAULT_LIMIT = DIFF_FORMATS["text"].default_limit
 VALUE_WIDTH = 60
@@ -39,7 +40,7 @@ def as_json(diff: Diff, limit: int | None = None) -> str:
 def _value(value: Any, width: int = VALUE_WIDTH) -> str:
     if value is None:
         return "(missing)"
-    text = str(value).replace("\n", " ")
+    text = one_line(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -130,18 +131,18 @@ def _text_rows(t: TableDiff, limit: int | None) -> list[str]:
 
 
 def _cell(value: Any, width: int = VALUE_WIDTH) -> str:
-    return _value(value, width).replace("|", "\\|")
+    return inline(_value(value, width))
 
 
 def _code(value: Any) -> str:
-    return "`" + _value(value).replace("`", "'") + "`"
+    return code(_value(value))
 
 
 def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
-    old = _side(f"`{diff.old.label}`", diff.old.version)
-    new = _side(f"`{diff.new.label}`", diff.new.version)
+    old = _side(code(diff.old.label), diff.old.version)
+    new = _side(code(diff.new.label), diff.new.version)
     out = [
-        f"## {diff.new.name or 'package'}: changes from {old} to {new}",
+        f"## {inline(diff.new.name or 'package')}: changes from {old} to {new}",
         "",
         f"**Required bump: {diff.required_bump.label}** — {MEANING[diff.required_bump]}.",
         "",
@@ -151,7 +152,8 @@ def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
     if diff.schema_changes:
         out += ["| bump | where | change | reason |", "|---|---|---|---|"]
         out += [
-            f"| {c.bump.label} | `{c.where}` | {_cell(c.summary, 300)} | {_cell(c.reason, 300)} |"
+            f"| {c.bump.label} | {code(c.where, table=True)} | {_cell(c.summary, 300)} | "
+            f"{_cell(c.reason, 300)} |"
             for c in diff.schema_changes
         ]
     else:
@@ -163,18 +165,18 @@ def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
     ]
     for t in diff.tables:
         out.append(
-            f"| `{t.resource}` | {t.old_rows} | {t.new_rows} | {t.added.height} | "
+            f"| {code(t.resource, table=True)} | {t.old_rows} | {t.new_rows} | {t.added.height} | "
             f"{t.removed.height - t.replaced.height} | {t.replaced.height} | {t.changed_rows} |"
         )
     for t in diff.tables:
         if t.empty and not t.note:
             continue
-        out += ["", f"#### `{t.resource}`", ""]
+        out += ["", f"#### {code(t.resource)}", ""]
         if t.note:
-            out += [f"Note: {t.note}.", ""]
+            out += [f"Note: {inline(t.note)}.", ""]
         for c in diff.data_changes:
             if c.resource == t.resource:
-                out.append(f"- **{c.bump.label}**: {c.summary} — {c.reason}")
+                out.append(f"- **{c.bump.label}**: {inline(c.summary)} — {inline(c.reason)}")
         out += _markdown_rows(t, limit)
     return "\n".join(out) + "\n"
 
@@ -199,7 +201,8 @@ def _markdown_rows(t: TableDiff, limit: int | None) -> list[str]:
         out.append("- Changed:")
         for row in rows[:n]:
             changes = "; ".join(
-                f"`{c['field']}` {_code(c['before'])} → {_code(c['after'])}" for c in row["changes"]
+                f"{code(c['field'])} {_code(c['before'])} → {_code(c['after'])}"
+                for c in row["changes"]
             )
             out.append(f"  - {_code(_key(t, row['key']))}: {changes}")
         if len(rows) > n:
@@ -228,15 +231,15 @@ def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10
             "**Downstream users**: nothing to act on; this is the first version to pin "
             "(see docs/downstream.md).",
             "",
-            f"First release of `{diff.new.name}`: no earlier version to compare with. "
+            f"First release of {code(diff.new.name)}: no earlier version to compare with. "
             f"{len(diff.tables)} resources:",
             "",
         ]
         for t in diff.tables:
-            key = f", key {', '.join(f'`{k}`' for k in t.key)}" if t.key else ""
-            out.append(f"- `{t.resource}`: {t.new_rows} rows, {len(t.columns)} fields{key}")
+            key = f", key {', '.join(code(k) for k in t.key)}" if t.key else ""
+            out.append(f"- {code(t.resource)}: {t.new_rows} rows, {len(t.columns)} fields{key}")
         return "\n".join(out) + "\n"
-    since = f"{diff.old.version}" + (f" (`{baseline}`)" if baseline else "")
+    since = inline(diff.old.version) + (f" ({code(baseline)})" if baseline else "")
     bump = diff.required_bump
     out = [
         ACTION[bump],
@@ -252,7 +255,7 @@ def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10
     if data:
         out += ["Data changes:", ""]
         for t in data:
-            out.append(f"- `{t.resource}`: {_counts(t)} ({t.old_rows} → {t.new_rows} rows).")
+            out.append(f"- {code(t.resource)}: {_counts(t)} ({t.old_rows} → {t.new_rows} rows).")
             out += ["  " + line for line in _markdown_rows(t, limit)]
         out.append("")
     if not diff.schema_changes and not data:
@@ -261,4 +264,4 @@ def changelog(diff: Diff, *, baseline: str | None = None, limit: int | None = 10
 
 
 def _bullet(c: Change) -> str:
-    return f"- **{c.bump.label}** `{c.where}`: {c.summary} — {c.reason}."
+    return f"- **{c.bump.label}** {code(c.where)}: {inline(c.summary)} — {inline(c.reason)}."

@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from casualty_schema.render import REPORT_FORMATS
+from casualty_schema.render.escape import code, inline
 from casualty_schema.report import Report
 
 DEFAULT_LIMIT = REPORT_FORMATS["markdown"].default_limit
 
 
 def _cell(text: object) -> str:
-    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+    return "" if text is None else inline(text)
 
 
 def render(report: Report, limit: int | None = DEFAULT_LIMIT, **_: object) -> str:
     verdict = "✅ valid" if report.valid else ("⛔ unusable" if not report.usable else "❌ invalid")
     out = [
-        f"## casualty-schema: `{report.package}` is {verdict}",
+        f"## casualty-schema: {code(report.package)} is {verdict}",
         "",
         report.tally + (" (strict: warnings fail)" if report.strict else "") + ".",
         "",
     ]
     if report.rows:
         out += ["| resource | rows |", "|---|---:|"]
-        out += [f"| {name} | {n} |" for name, n in report.rows.items()]
+        out += [f"| {inline(name)} | {n} |" for name, n in report.rows.items()]
         out.append("")
     counts = report.counts()
     if counts:
         out += ["| rule | errors | warnings |", "|---|---:|---:|"]
-        out += [f"| `{rule}` | {c['error']} | {c['warning']} |" for rule, c in counts.items()]
+        out += [
+            f"| {code(rule, table=True)} | {c['error']} | {c['warning']} |"
+            for rule, c in counts.items()
+        ]
         out.append("")
         out += [
             "| severity | file | row | line | field | rule | message |",
@@ -36,7 +40,7 @@ def render(report: Report, limit: int | None = DEFAULT_LIMIT, **_: object) -> st
         for f in report.iter_findings(limit):
             out.append(
                 f"| {f.severity} | {_cell(f.path)} | {_cell(f.row)} | {_cell(f.line)} | "
-                f"{_cell(f.field)} | `{f.rule}` | {_cell(f.message)}"
+                f"{_cell(f.field)} | {code(f.rule, table=True)} | {_cell(f.message)}"
                 + (f" (→ {_cell(f.hint)})" if f.hint else "")
                 + " |"
             )

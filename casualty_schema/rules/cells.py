@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
 
-# What a spreadsheet would run: "=..." always; "+", "-" or "@" when a function call, a cell
-# or sheet reference, or a DDE command ("cmd|") follows. A plain "-5" or "+44 20 ..." is not.
-FORMULA = r"^\s*(?:=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[+\-@]\s*[A-Za-z]{1,3}[0-9]+)"
+# What a spreadsheet would run (OWASP's CSV injection): "=..." always; "+", "-" or "@" when a
+# function call, a cell or sheet reference, or a DDE command ("cmd|") follows, directly or
+# after arithmetic ("-2+3+cmd|' /C calc'!A0"). White space before it (a tab, a carriage
+# return) does not stop a spreadsheet. A plain "-5", "-2+3" or "+44 20 ..." is not flagged.
+FORMULA = (
+    r"^\s*(?:=|[+\-@]\s*(?:[0-9.,\s()]*[+\-*/^&%])*\s*"
+    r"(?:[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[A-Za-z]{1,3}[0-9]+))"
+)
 # C0 control characters but tab, line feed and carriage return; and DEL.
 CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+# The bidirectional embedding, override and isolate controls: LRE, RLE, PDF, LRO, RLO (U+202A
+# to U+202E) and LRI, RLI, FSI, PDI (U+2066 to U+2069).
+BIDI_CONTROL = r"[\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+# The bidirectional marks: ARABIC LETTER MARK, LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK.
+BIDI_MARK = r"[\x{061C}\x{200E}\x{200F}]"
+# A letter of a right-to-left script (the marks themselves are not letters).
+RTL_LETTER = (
+    r"[[\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Nko}\p{Samaritan}\p{Mandaic}\p{Adlam}]"
+    r"&&\p{L}]"
+)
+SUSPECT = f"{FORMULA}|{CONTROL}|{BIDI_CONTROL}|{BIDI_MARK}"
 
 
 def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
-    """Per resource: the few rows with a text cell that starts like a formula or holds a
-    control character (one pass over every text cell for both rules), and the text of each
-    text field (string fields, and list-of-string fields as written)."""
-    either = f"{FORMULA}|{CONTROL}"
+    """Per resource: the few rows with a text cell that starts like a formula, holds a
+    control character or a bidirectional control or mark (one pass over every text cell for
+    all the cell rules), and the text of each text field (string fields, and list-of-string
+    fields as written)."""
     suspects = {}
     for name, table in frames.tables.items():
         spec = frames.package.resources[name]
@@ -32,14 +50,16 @@ def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl
                 texts[field.name] = pl.col(field.name).list.join(field.delimiter)
         if texts:
             hit = pl.any_horizontal(
-                [t.str.contains(either).fill_null(False) for t in texts.values()]
+                [t.str.contains(SUSPECT).fill_null(False) for t in texts.values()]
             )
             suspects[name] = (table.filter(hit), texts)
     return suspects
 
 
-def _text_cells(frames: Frames, pattern: str) -> pl.DataFrame:
-    """Every text cell of every resource that ``pattern`` matches, as violations."""
+def _text_cells(frames: Frames, pattern: str | Callable[[pl.Expr], pl.Expr]) -> pl.DataFrame:
+    """Every text cell of every resource that ``pattern`` matches (a regular expression, or
+    a test of the cell's text), as violations."""
+    matches = pattern if callable(pattern) else (lambda text: text.str.contains(pattern))
     suspects = frames.memo("cells.suspects", lambda: _suspect_cells(frames))
     found = []
     for name, (rows, texts) in suspects.items():
@@ -51,7 +71,7 @@ def _text_cells(frames: Frames, pattern: str) -> pl.DataFrame:
         )
         for name_of_field, text in texts.items():
             found.append(
-                rows.filter(text.str.contains(pattern).fill_null(False)).select(
+                rows.filter(matches(text).fill_null(False)).select(
                     pl.lit(name).alias("resource"),
                     "__row",
                     "__line",
@@ -89,3 +109,34 @@ def control(frames: Frames) -> pl.DataFrame:
     file, a broken export) or an attempt to hide text from a reader; Table Schema and
     frictionless accept it as a string, so this rule is what catches it."""
     return _text_cells(frames, CONTROL)
+
+
+@rule(
+    "cells.bidi",
+    Severity.WARNING,
+    "claims",
+    "no text cell holds a bidirectional override, embedding or isolate, nor a direction mark "
+    "outside right-to-left text",
+    "{field} holds an invisible bidirectional control: it may display otherwise than it reads",
+)
+def bidi(frames: Frames) -> pl.DataFrame:
+    """The bidirectional embedding, override and isolate controls (U+202A-U+202E,
+    U+2066-U+2069) reorder the text after them until they are closed: a cell can display,
+    in a spreadsheet, an editor or a review, otherwise than the characters it holds ("Trojan
+    Source"). Arabic news text copied from a web page does not need them (the page's
+    direction is markup, not characters), so every one is reported.
+
+    The direction marks (U+061C ARABIC LETTER MARK, U+200E LEFT-TO-RIGHT MARK, U+200F
+    RIGHT-TO-LEFT MARK) are different: Arabic writers and editors put them in on purpose,
+    beside digits, Latin names and punctuation, to keep a sentence in order, so quotes and
+    names keep them as the source wrote them (the text is never rewritten). A mark is
+    reported only in a cell that holds no letter of a right-to-left script, such as an id,
+    a number or an English translation, where it orders nothing and can only hide or
+    reorder characters. Warning, not error: the cell is reported, never rewritten."""
+    return _text_cells(
+        frames,
+        lambda text: (
+            text.str.contains(BIDI_CONTROL)
+            | (text.str.contains(BIDI_MARK) & ~text.str.contains(RTL_LETTER))
+        ),
+    )
