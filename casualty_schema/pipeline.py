@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from casualty_schema.check.changed import changed_keys, only_changed
+from casualty_schema.check.changed import changed_keys, only_changed, since
 from casualty_schema.check.conformance import check_conformance, rule_ready
 from casualty_schema.check.integrity import check_integrity
 from casualty_schema.check.structure import Structure, check_structure
@@ -157,6 +157,7 @@ def run(
     say = progress or (lambda _label: None)
     ignore = list(ignore)
     rule_ids = resolve_rules(select, ignore)
+    baseline = since(changed_since, package) if changed_since is not None else None
     say(DESCRIPTOR)
     try:
         spec = read_descriptor(package)
@@ -168,9 +169,9 @@ def run(
     say(FRAMES)
     frames, unready = typed_frames(spec, structure, today or date.today())
     findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
-    if changed_since is not None:
+    if baseline is not None:
         say(CHANGED)
-        findings = only_changed(findings, changed_keys(spec, changed_since))
+        findings = only_changed(findings, changed_keys(spec, baseline))
     ignored = [r for r in [*RULES, *ERRORS] if _matches(r, ignore)]
     if ignored:
         findings = findings.filter(~pl.col("rule").is_in(ignored))
@@ -181,6 +182,7 @@ def run(
         rules=tuple(rule_ids),
         strict=strict,
         version=spec.version,
+        changed_since=baseline.described if baseline is not None else None,
     )
     say(DONE)
     return report, spec, structure

@@ -760,8 +760,84 @@ def test_git_refs_are_read(git_env: None, tmp_path: Path) -> None:
     claims = diff.table("claims")
     assert claims is not None
     assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
-    with pytest.raises(SourceError, match="no such file, directory or git ref"):
+    with pytest.raises(SourceError, match=r"v9\.9\.9: no such tag, and no commit"):
         diff_packages("v9.9.9", pkg.root, repo=pkg.root)
+    with pytest.raises(SourceError, match="no-such-ref: no such file, directory or git ref"):
+        diff_packages("no-such-ref", pkg.root, repo=pkg.root)
+
+
+RELEASED = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-11-22\n\nFirst release.\n"
+
+
+def test_a_version_without_its_tag_is_its_release_commit(git_env: None, tmp_path: Path) -> None:
+    """No tag v0.1.0: the commit at which the package's version became a released one (not a
+    later commit that carries it on, nor an earlier one with the version but no release)."""
+    repo = tmp_path / "repo"
+    pkg = Pkg(repo / "package")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "0.1.0 in the descriptor, not yet released")
+    pkg.set("claims", STATEMENT, value=1303)
+    (pkg.root / "CHANGELOG.md").write_text(RELEASED, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Release 0.1.0")
+    release = git(repo, "rev-parse", "HEAD")
+    pkg.set("claims", STATEMENT, value=1304)
+    git(repo, "commit", "-q", "-am", "a contribution")
+    diff = diff_packages("v0.1.0", "HEAD", repo=pkg.root)
+    claims = diff.table("claims")
+    assert claims is not None
+    assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
+    assert diff.old.commit == release
+    assert diff.old.found == f"no tag v0.1.0: commit {release[:12]}, which recorded release 0.1.0"
+    assert diff.to_dict()["old"]["commit"] == release
+    assert f"v0.1.0 (0.1.0; no tag v0.1.0: commit {release[:12]}" in render_diff(diff, "text")
+    git(repo, "tag", "v0.1.0", "HEAD~2")  # a tag, when there is one, is what git says it is
+    assert diff_packages("v0.1.0", "HEAD", repo=pkg.root).old.found is None
+
+
+def test_refs_git_cannot_resolve_get_a_hint(git_env: None, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    pkg = Pkg(repo)
+    (pkg.root / "CHANGELOG.md").write_text(RELEASED, encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Release 0.1.0")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "later")
+    head = git(repo, "rev-parse", "HEAD~1")[:12]
+    with pytest.raises(SourceError) as unknown:
+        diff_packages("release-1", "HEAD", repo=repo)
+    assert "git fetch --tags" in str(unknown.value)
+    assert f"give its version, vX.Y.Z (this history records v0.1.0 at {head})" in str(unknown.value)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    with pytest.raises(SourceError) as cut:
+        diff_packages("v0.1.0", "HEAD", repo=shallow)
+    assert "shallow" in str(cut.value)
+    assert "git fetch --unshallow" in str(cut.value)
+
+
+@pytest.mark.parametrize("ref", ["", "  "])
+def test_an_empty_ref_is_a_usage_error_never_the_working_tree(
+    git_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
+    """What `git describe` prints in a clone without tags: nothing. Not "nothing changed"."""
+    pkg = Pkg(tmp_path / "repo")
+    git(pkg.root, "init", "-q", "-b", "main")
+    git(pkg.root, "add", ".")
+    git(pkg.root, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(pkg.root)
+    for args, argument in (([ref, "HEAD"], "OLD"), (["HEAD", ref], "NEW")):
+        result = runner.invoke(app, ["diff", *args, "--fail-on", "major"])
+        assert result.exit_code == 2, result.output
+        assert f"error: {argument}: empty" in result.output
+        assert "nothing changed" not in result.output
+    result = runner.invoke(app, ["validate", "--changed-since", ref])
+    assert result.exit_code == 2, result.output
+    assert "error: --changed-since: empty" in result.output
+    result = runner.invoke(app, ["release", "--bump", "minor", "--baseline", ref, "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert "error: --baseline: empty" in result.output
 
 
 # --- the command --------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from casualty_schema import validate
 from casualty_schema.cli import app
-from casualty_schema.compare.diff import Bump
+from casualty_schema.compare.diff import Bump, diff_packages
 from casualty_schema.downstream.export import export_schema
 from casualty_schema.package.descriptor import load_package
 from casualty_schema.release import (
@@ -365,8 +366,10 @@ def test_an_untagged_release_is_not_taken_for_a_first_one(
 ) -> None:
     pkg, _result = first  # released without --tag, outside git: no v* tag to compare with
     pkg.set("claims", STATEMENT, notes="Checked again.")
-    with pytest.raises(ReleaseRefused, match=r"no v\* tag to compare with.*\(0\.1\.0\)"):
+    with pytest.raises(ReleaseRefused, match=r"no v\* tag and no commit.*\(0\.1\.0\)"):
         make_release(pkg.root, version="0.1.1", source_date_epoch=EPOCH)
+    with pytest.raises(ReleaseRefused, match=r"no v\* tag and no commit.*\(0\.1\.0\)"):
+        make_release(pkg.root, bump="minor", source_date_epoch=EPOCH)  # as helpful as --version
     baseline = str(pkg.root / "dist" / ARCHIVE.format("0.1.0"))  # the archive will do
     result = make_release(pkg.root, bump="patch", baseline=baseline, source_date_epoch=EPOCH)
     assert (result.previous, result.version, result.required_bump) == ("0.1.0", "0.1.1", Bump.PATCH)
@@ -395,6 +398,10 @@ def test_tag_marks_a_commit_holding_the_release(repo: PackageCopy) -> None:
     assert git(root, "show", "v0.1.0:datapackage.json") + "\n" == repo.descriptor.read_text()
     assert git(root, "log", "-1", "--format=%s", "v0.1.0") == "Release casualty-claims 0.1.0"
     assert "First release of `casualty-claims`" in git(root, "tag", "-n20", "-l", "v0.1.0")
+    message = git(root, "for-each-ref", "--format=%(contents)", "refs/tags/v0.1.0")
+    section = (root / "CHANGELOG.md").read_text(encoding="utf-8").split("## [0.1.0]")[1]
+    assert "### Added\n\n- The seed data." in message  # git's clean-up would strip "###" lines
+    assert message.endswith(section.strip())  # the CHANGELOG section, verbatim
     assert git(root, "status", "--porcelain") == ""
     add_claim(repo)
     commit(repo)
@@ -411,7 +418,53 @@ def test_tag_needs_the_released_files_committed(repo: PackageCopy) -> None:
     assert files(repo.root) == before
 
 
-# --- atomicity --------------------------------------------------------------------------------
+# --- a clone without tags ------------------------------------------------------------------
+
+
+@pytest.fixture
+def clone(released: Path, tmp_path: Path) -> PackageCopy:
+    """A clone of the released repository, without its tags (as actions/checkout makes one),
+    and with a contribution committed since the release."""
+    contributed = tmp_path / "origin"
+    shutil.copytree(released, contributed, symlinks=True)
+    pkg = PackageCopy.__new__(PackageCopy)
+    pkg.root = contributed
+    add_claim(pkg)
+    commit(pkg, "a contribution")
+    root = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-tags", str(contributed), str(root))
+    assert git(root, "tag") == ""
+    pkg.root = root
+    return pkg
+
+
+def test_a_clone_without_tags_diffs_and_releases(clone: PackageCopy, tmp_path: Path) -> None:
+    root = clone.root
+    release_commit = git(root, "rev-list", "-1", "--grep", "Release casualty-claims 0.1.0", "HEAD")
+    diff = diff_packages("v0.1.0", "HEAD", repo=root)
+    assert diff.old.commit == release_commit
+    assert [(c.kind, c.bump) for c in diff.changes] == [("rows-added", Bump.MINOR)]
+    report = validate(root, changed_since="v0.1.0")
+    assert report.changed_since is not None
+    assert release_commit[:12] in report.changed_since
+    first = make_release(root, bump="minor", out=tmp_path / "a", source_date_epoch=EPOCH)
+    assert (first.previous, first.baseline, first.version) == ("0.1.0", "v0.1.0", "0.2.0")
+    assert first.baseline_commit == release_commit
+    released = files(root)
+    git(root, "checkout", "--", "datapackage.json", "CHANGELOG.md")  # the clone as it was
+    second = make_release(root, bump="minor", out=tmp_path / "b", source_date_epoch=EPOCH)
+    assert first.archive.read_bytes() == second.archive.read_bytes()  # reproducible
+    assert files(root) == released
+    git(root, "checkout", "--", "datapackage.json", "CHANGELOG.md")
+    clone.set("claims", STATEMENT, quote="وأشار التحالف الدولي في بيان")  # invalid data
+    before = files(root, tmp_path / "c")
+    with pytest.raises(ReleaseRefused, match="the package is not valid"):
+        make_release(root, bump="minor", out=tmp_path / "c", source_date_epoch=EPOCH)
+    assert files(root, tmp_path / "c") == before
+    assert not (tmp_path / "c").exists()
+
+
+# --- atomicity -----------------------------------------------------------------------------
 
 STEPS = [
     "check_valid",
@@ -566,6 +619,7 @@ KILLER = """
 import os, signal, sys
 import casualty_schema.release.steps as r
 from casualty_schema.report import Report
+from casualty_schema import validate
 
 step, nth = sys.argv[2], int(sys.argv[3])
 r.validate = lambda path: Report(str(path))  # validation has its own tests

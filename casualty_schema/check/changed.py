@@ -10,18 +10,30 @@ rule): when that one is old, the finding is left out with it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from casualty_schema.compare.rows import diff_table
 from casualty_schema.package.descriptor import PackageSpec
-from casualty_schema.package.source import open_package
+from casualty_schema.package.source import Location, locate, open_package
+
+ARGUMENT = "--changed-since"
 
 
-def changed_keys(spec: PackageSpec, ref: str) -> pl.DataFrame:
+def since(ref: str | Location, package: Path) -> Location:
+    """Where ``ref`` (a git ref, a version ``vX.Y.Z`` whose tag may be absent, a directory or
+    an archive) is, looked up from the package at ``package``: resolved before any check runs,
+    so that an empty or unknown ref fails at once (SourceError, naming the option)."""
+    repo = package if package.is_dir() else package.parent
+    return locate(ref, repo=repo, argument=ARGUMENT)
+
+
+def changed_keys(spec: PackageSpec, ref: str | Location) -> pl.DataFrame:
     """(resource, key) of every row added or changed since ``ref``; key = the primary-key
     cells joined with ", ", as findings give it. key null: every row of the resource."""
     parts = []
-    with open_package(ref, repo=spec.root) as old:
+    with open_package(ref, repo=spec.root, argument=ARGUMENT) as old:
         for name, resource in spec.resources.items():
             before = old.spec.resources.get(name)
             if before is None or not resource.primary_key:

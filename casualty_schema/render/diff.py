@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from casualty_schema.compare.diff import Bump, Change, Diff, TableDiff
+from casualty_schema.compare.diff import Bump, Change, Diff, Side, TableDiff
 from casualty_schema.render import DIFF_FORMATS
 
 DEFAULT_LIMIT = DIFF_FORMATS["text"].default_limit
@@ -49,8 +49,13 @@ def _key(t: TableDiff, row: Mapping[str, Any]) -> str:
     return " / ".join(_value(row.get(k), 80) for k in t.key)
 
 
-def _side(label: str, version: str | None) -> str:
-    return f"{label} ({version})" if version else label
+def _side(label: str, side: Side, *, code: bool = False) -> str:
+    """A side's label, its version, and the commit a git ref resolved to (and how)."""
+    parts = [side.version] if side.version else []
+    if side.commit is not None:
+        commit = f"`{side.commit[:12]}`" if code else side.commit[:12]
+        parts.append(side.found or f"commit {commit}")
+    return f"{label} ({'; '.join(parts)})" if parts else label
 
 
 def _shown(limit: int | None, n: int) -> int:
@@ -76,8 +81,8 @@ def _counts(t: TableDiff) -> str:
 
 def text(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
     out = [
-        f"{diff.new.name or 'package'}: {_side(diff.old.label, diff.old.version)} → "
-        f"{_side(diff.new.label, diff.new.version)}"
+        f"{diff.new.name or 'package'}: {_side(diff.old.label, diff.old)} → "
+        f"{_side(diff.new.label, diff.new)}"
         + (" (first release: nothing before)" if diff.first_release else ""),
         f"required bump: {diff.required_bump.label} — {MEANING[diff.required_bump]}",
         "",
@@ -138,8 +143,8 @@ def _code(value: Any) -> str:
 
 
 def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
-    old = _side(f"`{diff.old.label}`", diff.old.version)
-    new = _side(f"`{diff.new.label}`", diff.new.version)
+    old = _side(f"`{diff.old.label}`", diff.old, code=True)
+    new = _side(f"`{diff.new.label}`", diff.new, code=True)
     out = [
         f"## {diff.new.name or 'package'}: changes from {old} to {new}",
         "",

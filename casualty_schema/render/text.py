@@ -72,5 +72,6 @@ def render(
         + (f"; {rows} rows in {len(report.rows)} resources" if report.rows else "")
         + (f"; {len(report.rules)} rules" if report.rules else "")
         + (" (strict: warnings fail)" if report.strict else "")
+        + (f"; findings on rows changed since {since}" if (since := report.changed_since) else "")
     )
     return buffer.getvalue()
