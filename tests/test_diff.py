@@ -4,6 +4,7 @@ correction policy, reading OLD/NEW from directories, archives and git refs, the 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from casualty_schema.api import validate
 from casualty_schema.cli import app
 from casualty_schema.compare.diff import Bump, Diff, diff_packages, diff_specs
 from casualty_schema.package.descriptor import load_package
@@ -887,3 +889,92 @@ def test_every_changelog_section_says_whether_users_must_act() -> None:
     assert "must act" in ACTION[Bump.MAJOR]
     for bump in (Bump.MINOR, Bump.PATCH, Bump.NONE):
         assert "need not act" in ACTION[bump]
+
+
+# --- any dialect validate reads, diff and --changed-since read -----------------------------
+
+DIALECTS = {
+    "semicolon": {"delimiter": ";"},
+    "bom-crlf": {"bom": True, "newline": "\r\n"},
+    "windows-1256": {"encoding": "windows-1256"},
+}
+
+
+def in_dialect(
+    pkg: PackageCopy,
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+    newline: str = "\n",
+    encoding: str = "utf-8",
+) -> PackageCopy:
+    """``pkg``'s claims rewritten in a dialect ``validate`` sniffs (or, for the encoding, that
+    the descriptor declares). Only claims: a semicolon in sources.csv, whose texts hold more
+    commas than semicolons, is sniffed as frictionless sniffs it, wrongly."""
+    for path in [pkg.path("claims")]:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
+        text = out.getvalue().replace("ی", "ي")  # Persian yeh: not in windows-1256
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
+    if encoding != "utf-8":
+        descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        res(descriptor, "claims")["encoding"] = encoding
+        pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2))
+    return pkg
+
+
+def _claims_set(pkg: PackageCopy, key: str, **changes: str) -> None:
+    """PackageCopy.set for a file in any dialect: rewrite the one cell in place."""
+    encoding = "windows-1256" if "1256" in pkg.descriptor.read_text(encoding="utf-8") else "utf-8"
+    path = pkg.path("claims")
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode(encoding) if bom else raw.decode(encoding)
+    dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[0] == key:
+            for name, value in changes.items():
+                row[header.index(name)] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=dialect.delimiter, lineterminator=newline).writerows(rows)
+    path.write_bytes((raw[:3] if bom else b"") + out.getvalue().encode(encoding))
+
+
+@pytest.mark.parametrize("dialect", list(DIALECTS))
+def test_diff_reads_any_dialect_validate_reads(old: Pkg, new: Pkg, dialect: str) -> None:
+    in_dialect(old, **DIALECTS[dialect])
+    in_dialect(new, **DIALECTS[dialect])
+    _claims_set(new, STATEMENT, value="1303")
+    assert validate(old.root).findings == []  # validate reads it: so must diff
+    diff = diff_packages(old.root, new.root)
+    assert kinds(diff) == [("rows-changed", p)]
+    claims = diff.table("claims")
+    assert claims is not None
+    assert claims.changed.select("field", "before", "after").row(0) == ("value", "1302", "1303")
+
+
+@pytest.mark.parametrize("dialect", list(DIALECTS))
+def test_changed_since_reads_any_dialect_validate_reads(
+    git_env: None, tmp_path: Path, dialect: str
+) -> None:
+    pkg = in_dialect(Pkg(tmp_path / "repo"), **DIALECTS[dialect])
+    git(pkg.root, "init", "-q", "-b", "main")
+    git(pkg.root, "add", ".")
+    git(pkg.root, "commit", "-q", "-m", "first")
+    _claims_set(pkg, STATEMENT, value="1303")  # value_text 1,302 no longer denotes it
+    report = validate(pkg.root, changed_since="HEAD")
+    assert {(f.rule, f.key) for f in report.findings} == {("quote.value", STATEMENT)}
+
+
+def test_a_file_diff_cannot_read_is_one_line_exit_2(old: Pkg, new: Pkg) -> None:
+    new.path("claims").write_bytes(new.path("claims").read_bytes() + b"\xff\xfe broken\n")
+    result = runner.invoke(app, ["diff", str(old.root), str(new.root)])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1
+    assert "data/claims.csv" in result.output
+    assert "Traceback" not in result.output
