@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from casualty_schema.package.descriptor import (
     load_package,
 )
 from casualty_schema.package.remote import fetched
+from casualty_schema.package.source import Location, is_archive, open_package
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
 
@@ -149,15 +151,31 @@ def run(
     ignore: Iterable[str] = (),
     strict: bool = False,
     today: date | None = None,
-    changed_since: str | None = None,
+    changed_since: str | Location | None = None,
     allow_remote: bool = False,
     progress: Progress | None = None,
 ) -> tuple[Report, PackageSpec | None, Structure | None]:
-    """The whole pipeline; the package spec and structure are returned for load()."""
+    """The whole pipeline; the package spec and structure are returned for load(). A release
+    archive is validated as it unpacks (:func:`~casualty_schema.package.source.open_package`:
+    the same protections as ``diff``), its recorded ``bytes`` and ``hash`` included; the
+    report names the archive. Raises SourceError for an archive that cannot be unpacked."""
+    baseline = since(changed_since, package) if changed_since is not None else None
+    if is_archive(package):
+        with open_package(package) as archive:
+            report, spec, structure = run(
+                archive.spec.descriptor_path,
+                select=select,
+                ignore=ignore,
+                strict=strict,
+                today=today,
+                changed_since=baseline,
+                allow_remote=allow_remote,
+                progress=progress,
+            )
+        return replace(report, package=str(package)), spec, structure
     say = progress or (lambda _label: None)
     ignore = list(ignore)
     rule_ids = resolve_rules(select, ignore)
-    baseline = since(changed_since, package) if changed_since is not None else None
     say(DESCRIPTOR)
     try:
         spec = read_descriptor(package)

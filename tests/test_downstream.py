@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -317,6 +318,24 @@ def test_changed_since_reports_only_new_rows(sample_repo: Path) -> None:
     } | {(f.rule, f.key) for f in changed.findings if f.key == "mp-hussein-2017-new"}
     assert all(f.key == "mp-hussein-2017-new" for f in changed.findings)
     assert not changed.valid
+
+
+def test_strict_changed_since_passes_a_data_edit(tmp_path: Path) -> None:
+    """The repository's own package, as committed, and one note edited: nothing the release
+    manages (bytes, hash) goes stale in the working tree, so --strict has nothing to fail on."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy2(ROOT / "datapackage.json", repo / "datapackage.json")
+    shutil.copytree(ROOT / "data", repo / "data")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    rows = list(csv.DictReader((repo / "data/claims.csv").open(encoding="utf-8")))
+    rows[0]["notes"] = "Checked against the statement again."
+    _write(repo / "data/claims.csv", rows)
+    result = runner.invoke(app, ["validate", str(repo), "--changed-since", "HEAD", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 def test_changed_since_unknown_ref_exits_2(sample_repo: Path) -> None:

@@ -24,7 +24,7 @@ from casualty_schema import validate
 from casualty_schema.cli import app
 from casualty_schema.compare.diff import Bump, diff_packages
 from casualty_schema.downstream.export import export_schema
-from casualty_schema.package.descriptor import load_package
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED, load_package
 from casualty_schema.release import (
     ReleaseError,
     ReleaseRefused,
@@ -33,6 +33,7 @@ from casualty_schema.release import (
     update_changelog,
 )
 from casualty_schema.release import steps as release_module
+from casualty_schema.release.json_edit import update_descriptor
 from casualty_schema.report import Report
 from tests.builder import GIT_ENV, PackageCopy
 
@@ -170,7 +171,12 @@ def test_first_release_writes_version_created_and_archive(
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
         assert names == sorted(names) == list(result.entries)
-        assert zf.read("datapackage.json") == pkg.descriptor.read_bytes()
+        archived = json.loads(zf.read("datapackage.json"))
+        tree = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        for resource in archived["resources"]:  # bytes and hash: in the archive only
+            assert resource.pop("bytes") > 0
+            assert resource.pop("hash").startswith("sha256:")
+        assert archived == tree
         assert zf.read("CHANGELOG.md") == (pkg.root / "CHANGELOG.md").read_bytes()
         for name in ("README.md", "LICENSE", "data/claims.csv", "data/sources.csv"):
             assert zf.read(name) == (pkg.root / name).read_bytes()
@@ -209,18 +215,59 @@ def test_archive_entries_are_fixed(first_seen: tuple[PackageCopy, ReleaseResult]
         assert zf.comment == b""
 
 
-def test_descriptor_layout_is_kept(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
-    pkg, _result = first_seen
-    before = (ROOT / "datapackage.json").read_text(encoding="utf-8")
-    after = pkg.descriptor.read_text(encoding="utf-8")
-    changed = [
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [
         line
         for line in difflib.ndiff(before.splitlines(), after.splitlines())
         if line[:1] in "+-" and line[:2] != "? "
     ]
+
+
+def test_descriptor_layout_is_kept(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
+    pkg, result = first_seen
+    before = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    tree = pkg.descriptor.read_text(encoding="utf-8")
+    changed = _changed_lines(before, tree)
     assert changed
-    for line in changed:
-        assert any(f'"{key}"' in line for key in ("version", "created", "bytes", "hash")), line
+    for line in changed:  # the working tree: the version and the time only
+        assert any(f'"{key}"' in line for key in ("version", "created")), line
+    with zipfile.ZipFile(result.archive) as zf:
+        archived = zf.read("datapackage.json").decode("utf-8")
+    for line in _changed_lines(tree, archived):  # the archive: the bytes and hashes too
+        assert line.startswith("+ "), line
+        assert '"bytes"' in line or '"hash"' in line, line
+
+
+def test_a_release_leaves_nothing_to_go_stale(first: tuple[PackageCopy, ReleaseResult]) -> None:
+    """The working tree records no bytes or hash: editing the data after a release is no
+    warning, even under --strict."""
+    pkg, _result = first
+    assert '"hash"' not in pkg.descriptor.read_text(encoding="utf-8")
+    pkg.set("claims", STATEMENT, notes="Checked against the statement again.")
+    report = validate(pkg.root, strict=True)
+    assert report.valid, report.findings
+
+
+def test_validate_a_release_archive(
+    first_seen: tuple[PackageCopy, ReleaseResult], tmp_path: Path
+) -> None:
+    _pkg, result = first_seen
+    done = runner.invoke(app, ["validate", str(result.archive), "--strict"])
+    assert done.exit_code == 0, done.output
+    assert f"{result.archive}: valid — 0 errors, 0 warnings" in done.output
+    tampered = tmp_path / result.archive.name
+    with zipfile.ZipFile(result.archive) as zf, zipfile.ZipFile(tampered, "w") as out:
+        for info in zf.infolist():
+            content = zf.read(info)
+            if info.filename == "data/claims.csv":
+                content = content.replace(b"1302", b"1303")
+            out.writestr(info, content)
+    report = validate(tampered)
+    assert report.package == str(tampered)
+    assert {(f.rule, f.severity, f.path) for f in report.findings} >= {
+        ("hash-count", "error", "data/claims.csv"),
+    }
+    assert not report.valid
 
 
 def test_changelog_moves_the_unreleased_notes_under_the_version(
@@ -234,6 +281,21 @@ def test_changelog_moves_the_unreleased_notes_under_the_version(
     assert text.index("First release") < text.index("### Added\n\n- The seed data.")
     assert text.endswith(result.section)
     assert "- `claims`: 20 rows, 18 fields, key `claim_id`" in result.section
+
+
+def test_a_tree_still_recording_bytes_and_hash_loses_them_in_place() -> None:
+    """A descriptor released by 0.1.0 recorded them in the working tree: the next release
+    removes them there, changing no other line."""
+    text = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    old = text.replace(
+        '"path": "data/claims.csv",',
+        '"path": "data/claims.csv",\n      "bytes": 1,\n      "hash": "sha256:00",',
+        1,
+    )
+    assert old != text
+    updated = update_descriptor(old, "0.1.0", "2026-11-22T03:07:10Z", {},
+                                drop=RESOURCE_RELEASE_MANAGED)  # fmt: skip
+    assert updated == text
 
 
 def test_changelog_keeps_link_definitions_at_the_end() -> None:

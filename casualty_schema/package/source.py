@@ -116,7 +116,7 @@ def _locate(label: str, repo: Path | None) -> Location:
             raise SourceError(f"{label}: no such file or directory")
         return Location(label, "directory" if path.is_dir() else "descriptor", path=path)
     if path.is_file():
-        if not zipfile.is_zipfile(path):
+        if not is_archive(path):
             raise SourceError(
                 f"{label}: not a directory, a datapackage.json or a zip archive of a package"
             )
@@ -179,6 +179,11 @@ def _unpack(where: Location, root: Path, *, max_bytes: int, max_entries: int) ->
         inside = f"{prefix}/datapackage.json" if prefix else "datapackage.json"
         raise SourceError(f"{label}: the commit has no {inside}")
     return _load(descriptor, label)
+
+
+def is_archive(path: Path) -> bool:
+    """Whether ``path`` is a zip archive (a release), not a descriptor or a directory."""
+    return path.is_file() and path.suffix != ".json" and zipfile.is_zipfile(path)
 
 
 def _load(path: Path, label: str) -> PackageSpec:

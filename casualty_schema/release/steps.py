@@ -5,9 +5,10 @@
    commit that recorded a release, :func:`~casualty_schema.package.source.last_release`;
    neither is a first release) and refuse a version bump smaller than the changes need,
    naming the changes.
-3. **Stage** the new ``datapackage.json`` (``version``, ``created``, and each resource's
-   ``bytes`` and ``hash``), the new ``CHANGELOG.md`` (the "Unreleased" notes moved under the
-   version, after a generated summary of the changes), the archive
+3. **Stage** the new ``datapackage.json`` (``version`` and ``created``; the archived one also
+   each resource's ``bytes`` and ``hash``, which the working tree never records), the new
+   ``CHANGELOG.md`` (the "Unreleased" notes moved under the version, after a generated
+   summary of the changes), the archive
    ``<name>-<version>.zip`` (byte-for-byte reproducible) and ``SHA256SUMS``.
 4. **Publish**: move everything into place with :func:`os.replace`; with ``tag``, commit
    ``datapackage.json`` and ``CHANGELOG.md`` and create the annotated tag ``v<version>``.
@@ -43,7 +44,12 @@ from casualty_schema.api import validate
 from casualty_schema.compare.change import Bump, Change
 from casualty_schema.compare.diff import Diff, diff_specs, with_sources
 from casualty_schema.downstream.export import EXPORT_FORMATS, dumps, export_filename, export_schema
-from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.package.descriptor import (
+    RESOURCE_RELEASE_MANAGED,
+    DescriptorError,
+    PackageSpec,
+    load_package,
+)
 from casualty_schema.package.source import (
     SourceError,
     git,
@@ -328,8 +334,10 @@ def collect_files(stage: Stage, spec: PackageSpec) -> None:
 
 
 def stage_descriptor(stage: Stage, spec: PackageSpec, version: Version, created: str) -> bytes:
-    """Step 3b: datapackage.json with the version, ``created``, and each resource's
-    ``bytes`` and ``hash`` (of the files as archived); its layout is kept."""
+    """Step 3b: datapackage.json with the version and ``created``: in the working tree, without
+    any ``bytes`` or ``hash`` (they would go stale with the next contribution); in the archive,
+    with each resource's ``bytes`` and ``hash`` (of the files as archived), which ``validate``
+    of the archive checks. Its layout is kept; returns the archived one."""
     stats: dict[int, tuple[int, str]] = {}
     for i, resource in enumerate(spec.descriptor.get("resources") or []):
         p = resource.get("path") if isinstance(resource, Mapping) else None
@@ -337,10 +345,11 @@ def stage_descriptor(stage: Stage, spec: PackageSpec, version: Version, created:
             content = stage.files[_inside(stage.root, p)]
             stats[i] = (len(content), "sha256:" + hashlib.sha256(content).hexdigest())
     text = (stage.root / DESCRIPTOR).read_text(encoding="utf-8-sig")
-    updated = update_descriptor(text, str(version), created, stats).encode("utf-8")
-    (stage.package_stage / DESCRIPTOR).write_bytes(updated)
-    stage.files[DESCRIPTOR] = updated
-    return updated
+    tree = update_descriptor(text, str(version), created, {}, drop=RESOURCE_RELEASE_MANAGED)
+    (stage.package_stage / DESCRIPTOR).write_bytes(tree.encode("utf-8"))
+    archived = update_descriptor(tree, str(version), created, stats).encode("utf-8")
+    stage.files[DESCRIPTOR] = archived
+    return archived
 
 
 def stage_changelog(
