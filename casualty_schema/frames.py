@@ -9,6 +9,12 @@ Built from the rows that passed the structural stage. Derived, never stored:
 - on ``sources``: ``published_earliest`` / ``published_latest``;
 - ``place_closure``: (``place_id``, ``ancestor_id``) for every place and each place that
   contains it, itself included.
+
+A derived column is built from the columns there are: the readiness gate
+(:func:`casualty_schema.check.conformance.rule_ready`) hands over only the canonical fields
+of their canonical types, and a package may lack a field no rule it runs reads (the rule
+declares what it reads, ``@rule(reads=...)``, derived columns included); a derived column
+whose fields are missing is left out, and so are the rules that read them.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from casualty_schema.package.descriptor import PackageSpec
 T = TypeVar("T")
 
 CLAIM_DATES = ("claim_date", "period_start", "period_end")
+# The source's columns a claim is given (its publication date, and that date's interval).
+SOURCE_COLUMNS = ("published_date", "published_earliest", "published_latest")
 
 
 def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
@@ -64,12 +72,15 @@ class Frames:
         the first rule that reads them."""
         if self.has("claims"):
             _ = self.claims
-        if self.has("places"):
+        if self.has("places") and {"place_id", "parent_id"} <= set(self.places.columns):
             _ = self.place_closure
 
     @cached_property
     def sources(self) -> pl.DataFrame:
-        return with_interval(self.tables["sources"], "published_date", "published")
+        sources = self.tables["sources"]
+        if "published_date" not in sources.columns:
+            return sources
+        return with_interval(sources, "published_date", "published")
 
     @cached_property
     def metrics(self) -> pl.DataFrame:
@@ -91,20 +102,30 @@ class Frames:
     def claims(self) -> pl.DataFrame:
         claims = self.tables["claims"]
         for name in CLAIM_DATES:
-            claims = with_interval(claims, name)
-        claims = bounds.with_bounds(claims)
-        if "metrics" in self.tables:
-            metrics = self.metrics.select(
-                pl.col("metric_id").alias("metric"),
-                pl.col("kind").alias("metric_kind"),
-                pl.col("additive").alias("metric_additive"),
+            if name in claims.columns:
+                claims = with_interval(claims, name)
+        if {"qualifier", "value", "value_max"} <= set(claims.columns):
+            claims = bounds.with_bounds(claims)
+        joins = (
+            (
+                "metrics",
+                "metric",
+                "metric_id",
+                {"kind": "metric_kind", "additive": "metric_additive"},
+            ),
+            ("sources", "source_id", "source_id", {c: c for c in SOURCE_COLUMNS}),
+        )
+        for resource, on, key, columns in joins:
+            if resource not in self.tables or on not in claims.columns:
+                continue
+            table = self.metrics if resource == "metrics" else self.sources
+            if key not in table.columns:
+                continue
+            joined = table.select(
+                pl.col(key).alias(on),
+                *(pl.col(c).alias(a) for c, a in columns.items() if c in table.columns),
             )
-            claims = claims.join(metrics, on="metric", how="left", maintain_order="left")
-        if "sources" in self.tables:
-            sources = self.sources.select(
-                "source_id", "published_date", "published_earliest", "published_latest"
-            )
-            claims = claims.join(sources, on="source_id", how="left", maintain_order="left")
+            claims = claims.join(joined, on=on, how="left", maintain_order="left")
         return claims
 
     @cached_property

@@ -125,14 +125,16 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
 
 
 def typed_frames(
-    spec: PackageSpec, structure: Structure, today: date
-) -> tuple[Frames, pl.DataFrame]:
-    """Stage 3: the typed frames the rules run on (a resource the rules cannot use is left out
-    with a schema-error), with the derived columns built."""
-    tables, unready = rule_ready(spec, structure.frames)
+    spec: PackageSpec, structure: Structure, today: date, rule_ids: Iterable[str] = RULES
+) -> tuple[Frames, frozenset[str], pl.DataFrame]:
+    """Stage 3: the typed frames the rules run on, with the derived columns built; the rules
+    that cannot run (a field they read is missing or of another type) and the schema-error
+    that names them."""
+    reads = {rule_id: RULES[rule_id].reads for rule_id in rule_ids}
+    tables, not_run, unready = rule_ready(spec, structure.frames, reads)
     frames = Frames(spec, tables, today)
     frames.prepare()
-    return frames, unready
+    return frames, not_run, unready
 
 
 def check_rules(frames: Frames, rule_ids: Iterable[str], say: Progress) -> list[pl.DataFrame]:
@@ -185,8 +187,9 @@ def run(
         say(DONE)
         return _unusable(error, strict)
     say(FRAMES)
-    frames, unready = typed_frames(spec, structure, today or date.today())
-    findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
+    frames, not_run, unready = typed_frames(spec, structure, today or date.today(), rule_ids)
+    runnable = [r for r in rule_ids if r not in not_run]
+    findings = pl.concat([file_findings, unready, *check_rules(frames, runnable, say)])
     if baseline is not None:
         say(CHANGED)
         findings = only_changed(findings, changed_keys(spec, baseline))
@@ -197,7 +200,7 @@ def run(
         str(spec.descriptor_path),
         findings,
         rows=dict(structure.rows),
-        rules=tuple(rule_ids),
+        rules=tuple(runnable),
         strict=strict,
         version=spec.version,
         changed_since=baseline.described if baseline is not None else None,

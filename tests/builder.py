@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 from pathlib import Path
@@ -32,6 +33,18 @@ def copy_bundled(directory: Path) -> None:
     ``bytes`` or ``hash``: only a release archive does)."""
     shutil.copy2(ROOT / "datapackage.json", directory / "datapackage.json")
     shutil.copytree(ROOT / "data", directory / "data")
+
+
+def rename_field(pkg: PackageCopy, resource: str, old: str, new: str) -> None:
+    """Rename a field in the schema and in its file's header (the data stays as it is)."""
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == resource)["schema"]["fields"]
+    next(f for f in fields if f["name"] == old)["name"] = new
+    pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    header, rest = pkg.path(resource).read_text(encoding="utf-8").split("\n", 1)
+    labels = header.split(",")
+    labels[labels.index(old)] = new
+    pkg.path(resource).write_text(",".join(labels) + "\n" + rest, encoding="utf-8")
 
 
 class PackageCopy:

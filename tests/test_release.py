@@ -35,7 +35,7 @@ from casualty_schema.release import (
 from casualty_schema.release import steps as release_module
 from casualty_schema.release.json_edit import update_descriptor
 from casualty_schema.report import Report
-from tests.builder import GIT_ENV, PackageCopy
+from tests.builder import GIT_ENV, PackageCopy, rename_field
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,6 +380,16 @@ def test_a_too_small_bump_is_refused_naming_the_changes(repo: PackageCopy) -> No
     result = make_release(repo.root, bump="major", source_date_epoch=EPOCH)
     assert (result.version, result.previous, result.baseline) == ("1.0.0", "0.1.0", "v0.1.0")
     assert result.bump == result.required_bump == Bump.MAJOR
+
+
+def test_a_field_no_rule_reads_renamed_is_released_as_major(repo: PackageCopy) -> None:
+    rename_field(repo, "places", "pcode", "p_code")
+    commit(repo)
+    with pytest.raises(ReleaseRefused, match=r"major: places\.p_code: field pcode renamed"):
+        make_release(repo.root, bump="minor", source_date_epoch=EPOCH)
+    result = make_release(repo.root, bump="major", source_date_epoch=EPOCH)
+    assert (result.version, result.required_bump) == ("1.0.0", Bump.MAJOR)
+    assert "**Downstream users must act**" in result.section
 
 
 def test_an_additive_change_needs_a_minor_release(repo: PackageCopy) -> None:
