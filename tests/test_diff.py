@@ -978,3 +978,22 @@ def test_a_file_diff_cannot_read_is_one_line_exit_2(old: Pkg, new: Pkg) -> None:
     assert result.output.count("\n") == 1
     assert "data/claims.csv" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_long_value_shows_the_part_that_changed(old: Pkg, new: Pkg) -> None:
+    """Two notes alike for their first 150 characters: cut at 60, both sides printed the same."""
+    from casualty_schema.render.diff import changelog
+
+    common = "Checked against the coalition's statement of 31 May 2019, " * 3
+    old.set("claims", STATEMENT, notes=common + "page 2.")
+    new.set("claims", STATEMENT, notes=common + "page 3.")
+    diff = compare(old, new)
+    text = render_diff(diff, "text")
+    line = next(x for x in text.splitlines() if x.strip().startswith("~"))
+    assert line.endswith("notes: '…f 31 May 2019, page 2.' → '…f 31 May 2019, page 3.'"), line
+    markdown = render_diff(diff, "markdown")
+    assert "page 2.` → `…" in markdown
+    assert "page 3.`" in markdown
+    summary = changelog(diff)
+    assert "page 2.` → `…" in summary
+    assert "page 3.`" in summary

@@ -383,6 +383,29 @@ def test_github_action_validate_step(sample_repo: Path, tmp_path: Path) -> None:
     assert "❌ invalid" in summary.read_text(encoding="utf-8")
 
 
+def test_github_action_installs_the_tool_of_its_own_ref(tmp_path: Path) -> None:
+    """By default the action installs casualty-schema from its own checkout (the ref in
+    ``uses:``), not the newest release; ``version`` asks PyPI for another."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").write_text('#!/bin/sh\necho "$@"\n', encoding="utf-8")
+    (fake / "python").chmod(0o755)
+
+    def install(version: str) -> str:
+        env = {"PATH": f"{fake}{os.pathsep}{os.environ['PATH']}", "VERSION": version,
+               "GITHUB_ACTION_PATH": "/runner/_actions/casualty-schema/v0.2.0"}  # fmt: skip
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, text=True,
+                              capture_output=True, check=True)  # fmt: skip
+        return done.stdout.strip()
+
+    assert action["inputs"]["version"]["default"] == ""
+    assert install("").endswith("install --disable-pip-version-check "
+                                "/runner/_actions/casualty-schema/v0.2.0")  # fmt: skip
+    assert install("==0.1.0").endswith("install --disable-pip-version-check casualty-schema==0.1.0")
+
+
 def test_pre_commit_hook(sample_repo: Path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["pass_filenames"] is False

@@ -43,6 +43,33 @@ def _value(value: Any, width: int = VALUE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Characters kept before the first difference when a long value is cut to show it.
+CONTEXT = 20
+
+
+def _excerpts(before: Any, after: Any, width: int = VALUE_WIDTH) -> tuple[Any, Any]:
+    """``before`` and ``after`` cut to ``width`` around where they first differ, so that two
+    long values that share a beginning do not print as the same truncated prefix; a value
+    that fits, or a missing one, is kept as it is."""
+    if before is None or after is None:
+        return before, after
+    a, b = (str(v).replace("\n", " ") for v in (before, after))
+    if len(a) <= width and len(b) <= width:
+        return a, b
+    same = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, same - CONTEXT)
+
+    def window(text: str) -> str:
+        head = "…" if start else ""
+        room = width - len(head)
+        piece = text[start : start + room]
+        return head + (piece if start + room >= len(text) else piece[:-1] + "…")
+
+    return window(a), window(b)
+
+
 def _key(t: TableDiff, row: Mapping[str, Any]) -> str:
     if not t.key:
         return ", ".join(_value(row.get(c), 24) for c in t.columns[:3])
@@ -123,8 +150,9 @@ def _text_rows(t: TableDiff, limit: int | None) -> list[str]:
     n = _shown(limit, len(rows))
     for row in rows[:n]:
         changes = "; ".join(
-            f"{c['field']}: {_value(c['before'])!r} → {_value(c['after'])!r}"
+            f"{c['field']}: {_value(before)!r} → {_value(after)!r}"
             for c in row["changes"]
+            for before, after in [_excerpts(c["before"], c["after"])]
         )
         out.append(f"    ~ {_key(t, row['key'])}: {changes}")
     out += _more(len(rows) - n, "changed rows")
@@ -204,7 +232,9 @@ def _markdown_rows(t: TableDiff, limit: int | None) -> list[str]:
         out.append("- Changed:")
         for row in rows[:n]:
             changes = "; ".join(
-                f"`{c['field']}` {_code(c['before'])} → {_code(c['after'])}" for c in row["changes"]
+                f"`{c['field']}` {_code(before)} → {_code(after)}"
+                for c in row["changes"]
+                for before, after in [_excerpts(c["before"], c["after"])]
             )
             out.append(f"  - {_code(_key(t, row['key']))}: {changes}")
         if len(rows) > n:
