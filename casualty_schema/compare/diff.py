@@ -33,7 +33,7 @@ from casualty_schema.compare.rows import (
     with_corrections,
 )
 from casualty_schema.package.descriptor import PackageSpec
-from casualty_schema.package.source import Location, PackageSource, open_package
+from casualty_schema.package.source import PackageSource, open_package
 
 __all__ = ["LAYOUT", "Bump", "Change", "Diff", "Side", "TableDiff", "diff_packages", "diff_specs"]
 
@@ -49,11 +49,6 @@ class Side:
     version: str | None = None
     commit: str | None = None  # a git ref: the commit it resolved to
     found: str | None = None  # a version without its tag: how its release commit was found
-
-    @property
-    def described(self) -> str:
-        """The label, and for a git ref which commit it was (and how it was found)."""
-        return Location(self.label, "git", commit=self.commit, found=self.found).described
 
     def to_dict(self) -> dict[str, Any]:
         return {

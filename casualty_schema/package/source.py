@@ -25,7 +25,9 @@ Temporary directories live as long as the ``with`` block of :func:`open_package`
 This module is also where the releases a history records are found
 (:func:`released_versions`, :func:`release_commits`, :func:`last_release`): ``release`` takes
 its default baseline from them when no ``v*`` tag exists, and resolves refs here like every
-other command.
+other command. (It runs past 500 lines for that reason: resolving a ref needs the release
+history, and the history needs the same git plumbing, so they stay in the one place refs are
+resolved rather than in two modules that import each other.)
 """
 
 from __future__ import annotations
@@ -83,10 +85,6 @@ class PackageSource:
     spec: PackageSpec
     commit: str | None = None  # for a git ref: the commit it resolved to
     found: str | None = None  # how a version without its tag was found (Location.found)
-
-    @property
-    def described(self) -> str:
-        return Location(self.label, self.kind, commit=self.commit, found=self.found).described
 
 
 def locate(

@@ -14,7 +14,8 @@
    ``datapackage.json`` and ``CHANGELOG.md`` and create the annotated tag ``v<version>``.
 
 Every step is a module-level function, called in that order, so that a test can inject a
-fault at each one. Nothing outside the staging directories changes before step 4, and step 4
+fault at each one (which is why this module runs past 500 lines: the steps and their order
+are read in one place). Nothing outside the staging directories changes before step 4, and step 4
 undoes what it did when anything fails (or is interrupted) before it ends: a refused, failed
 or interrupted release leaves the working tree, ``DIR`` and the repository as they were. An
 existing version is never overwritten.
