@@ -24,7 +24,7 @@ class InvalidPackageError(Exception):
         from casualty_schema.render.brief import brief
 
         self.report = report
-        head = f"{report.package} is not valid: {report.errors} errors, {report.warnings} warnings"
+        head = f"{report.package} is not valid: {report.tally}"
         super().__init__("\n".join([head, *brief(report, self.SHOWN)]))
 
 

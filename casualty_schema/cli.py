@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
+import typer.core
 from rich.console import Console
 
 from casualty_schema import __version__
@@ -26,6 +29,28 @@ from casualty_schema.render import (
     Limit,
     render,
 )
+from casualty_schema.render.terminal import COLOR_CHOICES
+
+
+def _no_placeholder_for_flags(params: list[Any]) -> list[Any]:
+    """A flag takes no value, so its help shows none: typer (0.29) gives every option a
+    "type" column in its rich help, flags included (``--strict <bool>``, ``--help <bool>``),
+    unless the option has a metavar; an empty one shows nothing."""
+    for param in params:
+        if isinstance(param, typer.core.TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _no_placeholder_for_flags(super().get_params(ctx))
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _no_placeholder_for_flags(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="casualty-schema",
@@ -33,6 +58,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
 
@@ -41,15 +67,26 @@ def _choices(name: str, names: Iterable[str]) -> type[StrEnum]:
     return StrEnum(name, {n: n for n in names})  # type: ignore[return-value]
 
 
+def _listed(names: Iterable[str]) -> str:
+    """Choices as help text that wraps between words: "text, json or github"."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
 if TYPE_CHECKING:  # the choices are built at run time; to the type checker they are text
     Format: TypeAlias = str
     DiffFormat: TypeAlias = str
     CatalogueFormat: TypeAlias = str
+    Color: TypeAlias = str
 else:
     Format = _choices("Format", REPORT_FORMATS)
     DiffFormat = _choices("DiffFormat", DIFF_FORMATS)
     CatalogueFormat = _choices("CatalogueFormat", CATALOGUE_FORMATS)
+    Color = _choices("Color", COLOR_CHOICES)
 TEXT, DIFF_TEXT, CATALOGUE_TEXT = Format("text"), DiffFormat("text"), CatalogueFormat("text")
+AUTO = Color("auto")
+#: What a value given to a flag looks like: ``--strict true`` reads "true" as the package.
+FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
 
 
 def _version(value: bool) -> None:
@@ -86,20 +123,68 @@ def _names(values: list[str] | None) -> list[str]:
     return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
 
 
-@app.command()
+def _write_atomically(path: Path, text: str) -> None:
+    """``text`` into ``path`` whole or not at all: written beside it, then renamed over it."""
+    directory = path.resolve().parent
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _format_option(names: Iterable[str]) -> Any:
+    return typer.Option("--format", "-f", metavar="FORMAT", help=f"{_listed(names)}.")
+
+
+@app.command(cls=_Command)
 def validate(
     package: Annotated[
         Path, typer.Argument(help="The package: a datapackage.json or its directory.")
     ] = Path("datapackage.json"),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = TEXT,
+    fmt: Annotated[Format, _format_option(REPORT_FORMATS)] = TEXT,
+    output_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-file",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (whole or not at all) instead of standard output, "
+            "which then shows the verdict line.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print the verdict line only (the exit status says the same)."
+        ),
+    ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            help=f"Colour: {_listed(COLOR_CHOICES)} (auto: on a terminal, unless NO_COLOR; "
+            "FORCE_COLOR forces it).",
+        ),
+    ] = AUTO,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make it invalid.")] = False,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Run only these rules (ids or families such as dates)."),
+        typer.Option(
+            "--select",
+            metavar="RULE",
+            help="Run only these rules: ids or families (dates); repeat or separate by commas.",
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", help="Skip these rules or structural error types."),
+        typer.Option(
+            "--ignore", metavar="RULE", help="Skip these rules or structural error types."
+        ),
     ] = None,
     changed_since: Annotated[
         str | None,
@@ -130,6 +215,7 @@ def validate(
         int | None,
         typer.Option(
             "--limit",
+            metavar="N",
             help="Findings listed per file and rule (text), in all (markdown, json), or per "
             "severity (github); 0 lists all. Whatever is left out is counted.",
         ),
@@ -138,8 +224,22 @@ def validate(
     """Validate a data package (default: ./datapackage.json).
 
     Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
-    err = Console(stderr=True)
-    show_progress = err.is_terminal and str(fmt) != "json"
+    from casualty_schema.render import terminal
+    from casualty_schema.render.text import verdict
+
+    flags = [
+        name for name, given in (("--strict", strict), ("--allow-remote", allow_remote)) if given
+    ]
+    if flags and str(package).lower() in FLAG_VALUES and not package.exists():
+        raise _fail(
+            f"no package at {str(package)!r}: {' and '.join(flags)} "
+            f"{'takes' if len(flags) == 1 else 'take'} no value "
+            f"(write '{flags[0]}' alone, then the package, if any)"
+        )
+    err = terminal.console(sys.stderr, str(color), stderr=True)
+    show_progress = (
+        terminal.is_tty(sys.stderr) and err.is_interactive and not quiet and str(fmt) != "json"
+    )
     status = err.status("validating…") if show_progress else nullcontext()
     try:
         with status as spinner:
@@ -154,19 +254,27 @@ def validate(
             )
     except (UnknownRuleError, SourceError) as error:
         raise _fail(str(error)) from None
-    color = str(fmt) == "text" and sys.stdout.isatty()
-    sys.stdout.write(render(report, str(fmt), limit=_limit(limit), color=color))
-    if summary is not None:
-        with summary.open("a", encoding="utf-8") as fh:
-            fh.write(render(report, "markdown"))
+    out = terminal.style(sys.stdout, str(color))
+    try:
+        if output_file is not None:
+            # a file is read by a program or an editor: no colour, no wrapping
+            _write_atomically(output_file, render(report, str(fmt), limit=_limit(limit)))
+        if summary is not None:
+            with summary.open("a", encoding="utf-8") as fh:
+                fh.write(render(report, "markdown"))
+    except OSError as error:
+        raise _fail(f"cannot write {error.filename or output_file}: {error.strerror}") from None
+    if quiet or output_file is not None:
+        sys.stdout.write(verdict(report, color=out.color))
+    else:
+        options = {"color": out.color, "width": out.width} if str(fmt) == "text" else {}
+        sys.stdout.write(render(report, str(fmt), limit=_limit(limit), **options))
     raise typer.Exit(report.exit_code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
-    fmt: Annotated[
-        CatalogueFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CATALOGUE_TEXT,
+    fmt: Annotated[CatalogueFormat, _format_option(CATALOGUE_FORMATS)] = CATALOGUE_TEXT,
 ) -> None:
     """List the rule catalogue: id, severity and what each rule checks."""
     from casualty_schema.render.catalogue import render_catalogue
@@ -180,7 +288,7 @@ class BumpLevel(StrEnum):
     patch = "patch"
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     old: Annotated[
         str, typer.Argument(help="A package directory, datapackage.json, release zip or git ref.")
@@ -188,7 +296,7 @@ def diff(
     new: Annotated[
         str, typer.Argument(help="A package directory, datapackage.json, release zip or git ref.")
     ],
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DIFF_TEXT,
+    fmt: Annotated[DiffFormat, _format_option(DIFF_FORMATS)] = DIFF_TEXT,
     fail_on: Annotated[
         BumpLevel | None,
         typer.Option("--fail-on", help="Exit 1 when the required bump is at least this."),
@@ -216,7 +324,7 @@ def diff(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(cls=_Command)
 def release(
     package: Annotated[
         Path, typer.Argument(help="The package: its directory or its datapackage.json.")
@@ -274,11 +382,11 @@ class SchemaFormat(StrEnum):
     json_schema = "json-schema"
 
 
-schema_app = typer.Typer(help="The canonical schema, for consumers outside Python.")
+schema_app = typer.Typer(help="The canonical schema, for consumers outside Python.", cls=_Group)
 app.add_typer(schema_app, name="schema")
 
 
-@schema_app.command("export")
+@schema_app.command("export", cls=_Command)
 def schema_export(
     resource: Annotated[
         str | None, typer.Argument(help="One resource (default: all, keyed by name).")
@@ -295,7 +403,7 @@ def schema_export(
     sys.stdout.write(json.dumps(exported, ensure_ascii=False, indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     directory: Annotated[Path, typer.Argument(help="Where to create the package.")],
     name: Annotated[
@@ -307,7 +415,10 @@ def init(
         path = init_package(directory, name)
     except InitError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"created {path}: validate it with 'casualty-schema validate {path.parent}'")
+    import shlex
+
+    command = f"casualty-schema validate {shlex.quote(str(path.parent))}"
+    typer.echo(f"created {path}: validate it with: {command}")
 
 
 def main() -> None:

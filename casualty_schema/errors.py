@@ -55,10 +55,11 @@ class ErrorType:
         key: str | None = None,
         value: str | None = None,
         severity: Severity | str | None = None,
+        hint: str | None = None,
         **params: Any,
     ) -> dict[str, Any]:
         """One finding of this type, as a row of :data:`FINDING_SCHEMA`. The message template
-        is filled from the finding's own fields and ``params``."""
+        is filled from the finding's own fields and ``params``; ``hint`` says how to fix it."""
         found: dict[str, Any] = {
             "rule": self.type,
             "severity": str(severity or self.severity),
@@ -71,6 +72,7 @@ class ErrorType:
             "value": value,
         }
         found["message"] = template.text(self.template, {**found, **params})
+        found["hint"] = hint
         assert list(found) == list(FINDING_SCHEMA)
         return found
 
@@ -84,11 +86,13 @@ class ErrorType:
         key: pl.Expr,
         field: str | None = None,
         value: pl.Expr | None = None,
+        hint: pl.Expr | None = None,
         **params: Any,
     ) -> pl.DataFrame:
         """One finding of this type per row of ``frame`` where ``mask`` holds (``frame`` has the
         bookkeeping columns ``__row`` and ``__line``). The message template is filled from the
-        finding's own fields and ``params``, each a value or a polars expression."""
+        finding's own fields and ``params``, each a value or a polars expression; ``hint``, an
+        expression, says how to fix each (null where it has nothing to say)."""
         row, line = pl.col(ROW), pl.col(LINE)
         own = {"resource": resource, "path": path, "row": row, "line": line, "field": field}
         own |= {"key": key, "value": value}
@@ -104,6 +108,7 @@ class ErrorType:
             key=key,
             value=value,
             message=template.expr(self.template, {**own, **params}),
+            hint=hint,
         )
 
 

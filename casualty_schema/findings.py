@@ -4,7 +4,8 @@ A finding is one problem at one place: ``rule`` (a structural error type such as
 ``type-error``, or a consistency rule id such as ``dates.order``), ``severity``, ``resource``,
 ``path`` (the file), ``row`` (the record number as Frictionless counts it: header = 1, first
 data row = 2), ``line`` (the physical line where that record starts), ``field``, ``key`` (the
-row's primary key), ``value`` and ``message``. Findings are kept in a polars frame
+row's primary key), ``value``, ``message`` and ``hint`` (how to fix it, when the check knows:
+"write 2021-04-12", "did you mean sanaa-gov?"; null otherwise). Findings are kept in a polars frame
 (:data:`FINDING_SCHEMA`) so that a million of them cost no Python objects until asked for.
 
 What kinds of finding there are is declared apart: the structural error types in
@@ -43,6 +44,7 @@ FINDING_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "key": pl.String,
     "value": pl.String,
     "message": pl.String,
+    "hint": pl.String,
 }
 
 
@@ -58,6 +60,7 @@ class Finding:
     key: str | None
     value: str | None
     message: str
+    hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,9 +116,11 @@ def select_findings(
     key: pl.Expr | None = None,
     value: pl.Expr | None = None,
     path: pl.Expr | str | None = None,
+    hint: pl.Expr | str | None = None,
 ) -> pl.DataFrame:
     """One finding per row of ``frame``, in :data:`FINDING_SCHEMA`: the one place where a frame
-    of findings is made (for structural error types and consistency rules alike)."""
+    of findings is made (for structural error types and consistency rules alike). ``hint``,
+    when given, says how to fix each (null where there is nothing to say)."""
     if frame.is_empty():
         return empty_findings()
 
@@ -134,4 +139,5 @@ def select_findings(
         column(key).cast(pl.String).alias("key"),
         column(value).cast(pl.String).alias("value"),
         message.cast(pl.String).alias("message"),
+        column(hint).cast(pl.String).alias("hint"),
     )

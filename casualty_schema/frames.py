@@ -14,12 +14,19 @@ A derived column is built from the columns there are: the readiness gate
 (:func:`casualty_schema.check.conformance.rule_ready`) hands over only the canonical fields
 of their canonical types, and a package may lack a field no rule it runs reads (the rule
 declares what it reads, ``@rule(reads=...)``, derived columns included); a derived column
-whose fields are missing is left out, and so are the rules that read them.
+whose fields are missing is left out, and so are the rules that read them. A resource left
+out altogether (unreadable) leaves the columns the claims take from it null.
+
+It also keeps the findings of the rules that ran before (:meth:`Frames.record`), so that a
+rule can leave out the rows an earlier finding has made unusable for it
+(:meth:`Frames.reported`): a claim whose value_max ``counts.bounds`` found missing is not
+read again by ``quote.value``; a claim with a place ``refs.places`` does not know is not
+placed by ``relations.part-of``. One finding per mistake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -35,6 +42,16 @@ T = TypeVar("T")
 CLAIM_DATES = ("claim_date", "period_start", "period_end")
 # The source's columns a claim is given (its publication date, and that date's interval).
 SOURCE_COLUMNS = ("published_date", "published_earliest", "published_latest")
+# The metric's columns a claim is given, and their names on the claim.
+METRIC_COLUMNS = {"kind": "metric_kind", "additive": "metric_additive"}
+# The types of the columns a claim takes from its metric and source, null when unknown.
+UNKNOWN = {
+    "metric_kind": pl.String,
+    "metric_additive": pl.Boolean,
+    "published_date": pl.String,
+    "published_earliest": pl.Date,
+    "published_latest": pl.Date,
+}
 
 
 def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
@@ -56,6 +73,23 @@ class Frames:
     tables: dict[str, pl.DataFrame]
     today: date = field(default_factory=date.today)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _found: list[pl.DataFrame] = field(default_factory=list, repr=False, compare=False)
+
+    def record(self, findings: pl.DataFrame) -> None:
+        """Keep a rule's findings for the rules that run after it (:meth:`reported`)."""
+        if not findings.is_empty():
+            self._found.append(findings.select("resource", "field", "key"))
+
+    def reported(self, resource: str, fields: Iterable[str]) -> pl.Series:
+        """The keys of the rows of ``resource`` that an earlier rule's finding names in one of
+        ``fields``: rows whose value there is already known to be wrong (few; a Series for
+        ``is_in``)."""
+        if not self._found:
+            return pl.Series("key", [], dtype=pl.String)
+        found = pl.concat(self._found).filter(
+            (pl.col("resource") == resource) & pl.col("field").is_in(list(fields))
+        )
+        return found.get_column("key").drop_nulls().unique()
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:
         """A frame (or frames) computed once per run and shared by the rules that need it."""
@@ -106,7 +140,7 @@ class Frames:
                 claims = with_interval(claims, name)
         if {"qualifier", "value", "value_max"} <= set(claims.columns):
             claims = bounds.with_bounds(claims)
-        joins = (
+        joins = (  # (resource, the claims' column, its key, {its column: the claims' name})
             (
                 "metrics",
                 "metric",
@@ -116,10 +150,13 @@ class Frames:
             ("sources", "source_id", "source_id", {c: c for c in SOURCE_COLUMNS}),
         )
         for resource, on, key, columns in joins:
-            if resource not in self.tables or on not in claims.columns:
+            if resource not in self.tables:  # left out (unreadable, or unusable): unknown
+                claims = claims.with_columns(
+                    pl.lit(None, UNKNOWN[name]).alias(name) for name in columns.values()
+                )
                 continue
             table = self.metrics if resource == "metrics" else self.sources
-            if key not in table.columns:
+            if on not in claims.columns or key not in table.columns:
                 continue
             joined = table.select(
                 pl.col(key).alias(on),

@@ -124,14 +124,34 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
     return structure, pl.concat(parts)
 
 
+#: File-level findings after which no row of the file was read: the rules leave the resource
+#: out (its rows are not "unknown", they are unread), and say nothing more about it.
+UNREAD = ("source-error", "encoding-error")
+
+
 def typed_frames(
-    spec: PackageSpec, structure: Structure, today: date, rule_ids: Iterable[str] = RULES
+    spec: PackageSpec,
+    structure: Structure,
+    today: date,
+    found: pl.DataFrame | None = None,
+    rule_ids: Iterable[str] = RULES,
 ) -> tuple[Frames, frozenset[str], pl.DataFrame]:
     """Stage 3: the typed frames the rules run on, with the derived columns built; the rules
     that cannot run (a field they read is missing or of another type) and the schema-error
-    that names them."""
+    that names them. A resource whose file could not be read (:data:`UNREAD`) is left out;
+    no schema-error is said of a resource that ``found`` (the findings so far) already says
+    why — the file could not be read, or it does not conform to the canonical schema."""
+    found = found if found is not None else findings_frame([])
+    said = set(
+        found.filter(pl.col("rule").is_in([*UNREAD, "conformance-error"]))
+        .get_column("resource")
+        .drop_nulls()
+    )
+    unread = set(found.filter(pl.col("rule").is_in(UNREAD)).get_column("resource").drop_nulls())
+    readable = {name: frame for name, frame in structure.frames.items() if name not in unread}
     reads = {rule_id: RULES[rule_id].reads for rule_id in rule_ids}
-    tables, not_run, unready = rule_ready(spec, structure.frames, reads)
+    tables, not_run, unready = rule_ready(spec, readable, reads)
+    unready = unready.filter(~pl.col("resource").is_in(list(said)))
     frames = Frames(spec, tables, today)
     frames.prepare()
     return frames, not_run, unready
@@ -143,6 +163,7 @@ def check_rules(frames: Frames, rule_ids: Iterable[str], say: Progress) -> list[
     for rule_id in rule_ids:
         say(f"checking {rule_id}")
         found.append(RULES[rule_id].run(frames))
+        frames.record(found[-1])  # what later rules need not report again
     return found
 
 
@@ -187,7 +208,8 @@ def run(
         say(DONE)
         return _unusable(error, strict)
     say(FRAMES)
-    frames, not_run, unready = typed_frames(spec, structure, today or date.today(), rule_ids)
+    today = today or date.today()
+    frames, not_run, unready = typed_frames(spec, structure, today, file_findings, rule_ids)
     runnable = [r for r in rule_ids if r not in not_run]
     findings = pl.concat([file_findings, unready, *check_rules(frames, runnable, say)])
     if baseline is not None:

@@ -14,9 +14,15 @@ import polars as pl
 
 from casualty_schema.findings import Finding, Severity, empty_findings
 
-LAYOUT = "casualty-schema/report/1"
+#: 2 added each finding's ``hint`` (docs/validation.md, CHANGELOG 0.2.0).
+LAYOUT = "casualty-schema/report/2"
 
 SEVERITY_RANK = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: "1 error", "0 errors", "3 warnings"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def ordered(findings: pl.DataFrame) -> pl.DataFrame:
@@ -48,6 +54,11 @@ class Report:
     @property
     def warnings(self) -> int:
         return self.findings_frame.filter(pl.col("severity") == "warning").height
+
+    @property
+    def tally(self) -> str:
+        """The counts as every output says them: "1 error, 2 warnings"."""
+        return f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
 
     @property
     def valid(self) -> bool:

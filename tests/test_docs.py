@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 import typer.main
 
+from casualty_schema import validate
 from casualty_schema.cli import app
+from casualty_schema.downstream.init import init_package
+from casualty_schema.render import CATALOGUE_FORMATS, DIFF_FORMATS, REPORT_FORMATS
 from casualty_schema.render.catalogue import rules_markdown
+from casualty_schema.render.text import verdict
 from casualty_schema.rules import RULES
+from tests.builder import PackageCopy
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli_sections() -> dict[str, str]:
+    """docs/cli.md by command: "validate", "schema export", … -> the text of its section."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    sections = {}
+    for part in re.split(r"(?m)^## `casualty-schema ", text)[1:]:
+        heading, _, body = part.partition("\n")
+        words = heading.rstrip("`").split()
+        name = " ".join(w for w in words if not w.isupper() and not w.startswith("["))
+        sections[name] = body
+    return sections
 
 
 def test_rules_md_is_generated_from_the_registry() -> None:
@@ -27,7 +46,10 @@ def test_every_rule_has_a_rationale() -> None:
 
 
 def test_every_command_and_option_is_documented() -> None:
+    """Each command has its section in docs/cli.md, each of its options is in that section,
+    and so is each format of its --format."""
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    sections = cli_sections()
     group = typer.main.get_command(app)
     seen = 0
     pending = [("", group)]
@@ -37,12 +59,50 @@ def test_every_command_and_option_is_documented() -> None:
             full = f"{prefix}{name}"
             seen += 1
             assert f"`casualty-schema {full}" in text, f"command {full} is not in docs/cli.md"
+            section = sections.get(full, "")
             for param in command.params:
                 for opt in param.opts:
                     if opt.startswith("--"):
-                        assert f"`{opt}" in text, f"{full} {opt} is not in docs/cli.md"
+                        assert f"`{opt}" in section, f"{full} {opt} is not in its section"
             pending.append((f"{full} ", command))
     assert seen >= 7, "the CLI lost commands?"
+    for command, formats in (
+        ("validate", REPORT_FORMATS), ("diff", DIFF_FORMATS), ("rules", CATALOGUE_FORMATS)
+    ):  # fmt: skip
+        for name in formats:
+            assert f"`{name}`" in sections[command], f"{command} --format {name} is undocumented"
+
+
+def test_the_readme_verdict_line_is_what_validate_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's example states no count that goes stale ("17 rules" where 19 ran)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (line,) = [x for x in readme.splitlines() if x.startswith("datapackage.json: valid")]
+    pattern = re.escape(line).replace("<rows>", r"\d+").replace("<rules>", r"\d+")
+    monkeypatch.chdir(ROOT)
+    assert re.fullmatch(pattern, verdict(validate(Path("datapackage.json"))).strip())
+
+
+def _python_examples() -> list[tuple[str, str]]:
+    examples = []
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for i, code in enumerate(re.findall(r"(?ms)^```python\n(.*?)^```", text)):
+            examples.append((f"{page.name}#{i + 1}", code))
+    return examples
+
+
+@pytest.mark.parametrize(
+    ("where", "code"), _python_examples(), ids=[w for w, _ in _python_examples()]
+)
+def test_the_code_examples_in_docs_run(
+    where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ```python block of docs/ runs as written, in a directory holding a copy of the
+    bundled package (datapackage.json, data/) and a new package my-claims/ (docs/downstream.md)."""
+    PackageCopy(tmp_path)
+    init_package(tmp_path / "my-claims")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, where, "exec"), {"__name__": "__docs__"})
 
 
 def test_every_rule_is_findable_from_its_id() -> None:

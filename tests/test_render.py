@@ -84,8 +84,10 @@ def test_json_layout_and_limit() -> None:
         "warnings": 0,
         "by_rule": {"dates.order": {"error": 7, "warning": 0}},
     }
+    assert data["layout"] == "casualty-schema/report/2"  # 2: each finding has a hint
     assert set(data["findings"][0]) == {
         "rule", "severity", "resource", "path", "row", "line", "field", "key", "value", "message",
+        "hint",
     }  # fmt: skip
 
 

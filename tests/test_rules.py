@@ -89,7 +89,9 @@ def test_dates_order_partial_dates_compare_as_intervals(pkg: PackageCopy) -> Non
 def test_dates_order_claimed_after_publication(pkg: PackageCopy) -> None:
     pkg.set("claims", C352, claim_date="2017-06-02")  # the source is of 2017-05
     f = only(found(pkg, "dates.order"))
-    assert (f.key, f.field) == (C352, "published_date")
+    # the claim's own field, not the source's published_date (which claims does not have)
+    assert (f.key, f.field, f.value) == (C352, "claim_date", "2017-06-02")
+    assert f.message.startswith("claim_date 2017-06-02 is after published_date 2017-05 (of source ")
 
 
 def test_strike_total_moved_to_the_2019_period_is_reported(pkg: PackageCopy) -> None:

@@ -5,6 +5,12 @@ of its type is a ``type-error`` and is checked no further; ``enum``, ``pattern``
 :func:`casualty_schema.check.patterns.matches`), bounds and lengths are checked on the typed
 value. Blank rows are not checked (they get ``blank-row`` alone). One pass learns which checks
 fail anywhere; only those make findings.
+
+A finding carries a hint when a simple repair of the cell would pass the check: an integer
+written with thousands separators or Eastern Arabic digits ("1,302" → "remove the thousands
+separator: 1302"), a text that a pattern refuses but whose trimmed, zero-padded or
+lower-cased form it accepts ("2021-4-12" → "write 2021-04-12", "Sanaa Gov" → "write
+sanaa-gov"). The hint is a polars expression like the check itself.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import polars as pl
 from casualty_schema.check.patterns import matches
 from casualty_schema.check.readers import READERS
 from casualty_schema.check.typed import Field, Typed
+from casualty_schema.domain.fold import ascii_digits
 from casualty_schema.errors import ErrorType, error
 from casualty_schema.findings import empty_findings
 from casualty_schema.types import polars_dtype
@@ -34,6 +41,7 @@ class CellCheck:
     kind: ErrorType  # type-error or constraint-error
     fails: pl.Expr  # on the typed frame
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    hint: pl.Expr | None = None  # how to fix a failing cell, null where there is no telling
 
 
 def cell_findings(typed: Typed) -> pl.DataFrame:
@@ -56,6 +64,7 @@ def cell_findings(typed: Typed) -> pl.DataFrame:
                 key=typed.key,
                 field=c.field.spec.name,
                 value=c.field.text,
+                hint=c.hint,
                 **c.params,
             )
             for c, hit in zip(checks, hits, strict=True)
@@ -82,13 +91,64 @@ def _type_check(f: Field) -> CellCheck:
     spec = f.spec
     kind = spec.type if spec.format in ("default", "") else f"{spec.type} ({spec.format})"
     params = {"type": kind, "detail": f": {f.reading.expected}"}
-    return CellCheck(f, error("type-error"), ~f.ok, params)
+    hint = _integer_hint(f.text) if spec.type == "integer" else None
+    return CellCheck(f, error("type-error"), ~f.ok, params, hint)
 
 
-def _constraint(f: Field, name: str, fails: pl.Expr, detail: str | pl.Expr) -> CellCheck:
+# thousands separators as news and spreadsheets write them: "1,302", "٣٥٬٠٠٠", "1 302"
+_SEPARATORS = r"[,\u066C\u00A0\u202F' ]"
+_PLAIN_INTEGER = r"^[+-]?[0-9]+$"
+
+
+def _integer_hint(text: pl.Expr) -> pl.Expr:
+    """How to write an integer that is written with separators or non-ASCII digits."""
+    core = text.str.strip_chars()
+    ascii_ = ascii_digits(core)
+    bare = ascii_.str.replace_all(_SEPARATORS, "")
+    grouped = ascii_.str.contains(r"^[+-]?[0-9]{1,3}(" + _SEPARATORS + r"[0-9]{3})+$")
+    return (
+        pl.when(grouped)
+        .then(pl.format("remove the thousands separator: {}", bare))
+        .when((ascii_ != core) & ascii_.str.contains(_PLAIN_INTEGER))
+        .then(pl.format("write it with ASCII digits: {}", ascii_))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+# a date written with one-digit parts or other separators: 2021-4-12, 2021/04/12, 2021.4
+_LOOSE_DATE = r"^([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?$"
+
+
+def _repairs(text: pl.Expr) -> list[pl.Expr]:
+    """Simple repairs of a text, in the order they are tried: trimmed; a date zero-padded
+    and with hyphens; lower case with hyphens for spaces and underscores (an id)."""
+    trimmed = ascii_digits(text.str.strip_chars())
+    parts = trimmed.str.extract_groups(_LOOSE_DATE)
+    pad = [parts.struct[i].str.zfill(2) for i in (1, 2)]
+    date = pl.when(trimmed.str.contains(_LOOSE_DATE)).then(
+        pl.when(parts.struct[2].is_null())
+        .then(pl.concat_str([parts.struct[0], pad[0]], separator="-"))
+        .otherwise(pl.concat_str([parts.struct[0], *pad], separator="-"))
+    )
+    slug = trimmed.str.to_lowercase().str.replace_all(r"[\s_]+", "-")
+    return [trimmed, date, slug]
+
+
+def _pattern_hint(text: pl.Expr, pattern: str) -> pl.Expr:
+    """ "write X" for the first repair of ``text`` that ``pattern`` accepts; null if none."""
+    hint = pl.lit(None, pl.String)
+    for repaired in reversed(_repairs(text)):
+        fits = (repaired != text) & matches(repaired, pattern)
+        hint = pl.when(fits.fill_null(False)).then(pl.format("write {}", repaired)).otherwise(hint)
+    return hint
+
+
+def _constraint(
+    f: Field, name: str, fails: pl.Expr, detail: str | pl.Expr, hint: pl.Expr | None = None
+) -> CellCheck:
     """A constraint on the typed value: only cells with a value of the right type can fail."""
     params = {"constraint": name, "detail": detail}
-    return CellCheck(f, error("constraint-error"), f.present & f.ok & fails, params)
+    return CellCheck(f, error("constraint-error"), f.present & f.ok & fails, params, hint)
 
 
 def _required_check(f: Field) -> CellCheck:
@@ -116,7 +176,10 @@ def _max_length_check(f: Field, bound: Any) -> CellCheck:
 
 def _pattern_check(f: Field, pattern: Any) -> CellCheck:
     pattern = str(pattern)
-    return _constraint(f, "pattern", ~matches(f.value, pattern), f"(it must match {pattern})")
+    detail = f"(it must match {pattern})"
+    return _constraint(
+        f, "pattern", ~matches(f.value, pattern), detail, _pattern_hint(f.value, pattern)
+    )
 
 
 def _enum_check(f: Field, allowed: Any) -> CellCheck:

@@ -55,6 +55,21 @@ CONFORMING = frozenset(
 )
 
 
+def schema_range(version: str) -> str:
+    """The versions a package made on ``version`` can follow: up to the next major (what
+    ``casualty-schema init`` writes, and what a package with no range is told to add)."""
+    v = Version(version)
+    return f">={v.base_version},<{v.major + 1}.0.0"
+
+
+#: Why a change of these kinds breaks conformance, where the change's own reason (written for
+#: the version bump it needs) says why it breaks nothing.
+NONCONFORMING_REASON = {
+    "enum-codes-added": "the canonical schema has no such code, so a consumer of it refuses "
+    "the rows that use one: use a canonical code, or propose the new one upstream",
+}
+
+
 @lru_cache(maxsize=1)
 def canonical_package() -> PackageSpec:
     """The canonical schema: the bundled package of the installed version. Its profile is not
@@ -87,8 +102,8 @@ def check_conformance(
                 "warning",
                 None,
                 f"the package states no {PROPERTY} version range: checked against "
-                f'the installed schema {installed}; add "{PROPERTY}": "~={installed}" to '
-                "its datapackage.json to pin it",
+                f'the installed schema {installed}; add "{PROPERTY}": '
+                f'"{schema_range(installed)}" to its datapackage.json to pin it',
             )
         )
     else:
@@ -102,7 +117,7 @@ def check_conformance(
                         "error",
                         str(stated),
                         f"{PROPERTY} {stated!r} is not a version range "
-                        "(write it as in pip: '~=0.1.0' or '>=0.1,<0.2')",
+                        f"(write it as in pip: '{schema_range(installed)}')",
                     )
                 ]
             )
@@ -146,7 +161,7 @@ def _finding(change: Change, spec: PackageSpec, path: str) -> dict[str, Any]:
         field=change.field,
         value=None if change.after is None else str(change.after),
         summary=change.summary,
-        reason=change.reason,
+        reason=NONCONFORMING_REASON.get(change.kind, change.reason),
     )
 
 
@@ -201,6 +216,8 @@ def rule_ready(
                 for problem, rules in problems.items()
             )
             + ": the rules that read it were not run",
+            hint="keep the field's canonical name and type (docs/rules.md lists the fields each "
+            "rule reads), or accept that those rules do not run",
         )
         for name, problems in not_run.items()
     ]

@@ -56,5 +56,17 @@ def _mismatch(
 ) -> dict[str, Any]:
     field = "hash" if kind.type == "hash-count" else "bytes"
     return kind.finding(
-        resource=resource, path=path, field=field, value=declared, declared=declared, actual=actual
+        resource=resource,
+        path=path,
+        field=field,
+        value=declared,
+        declared=declared,
+        actual=actual,
+        hint=HINT,
     )
+
+
+HINT = (
+    "in a working tree, delete bytes and hash from this resource in datapackage.json (a release "
+    "records them in its archive); in a release archive, the file was changed after the release"
+)

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from casualty_schema.check.typed import Field, Typed
+from casualty_schema.domain.nearest import did_you_mean, nearest_ids
 from casualty_schema.errors import error
 from casualty_schema.findings import LINE, ROW, empty_findings
 from casualty_schema.package.descriptor import ForeignKey
@@ -115,8 +116,8 @@ def foreign_key_findings(typed: Typed, everything: Mapping[str, Typed]) -> pl.Da
     masks = [_dangling(fk, sources, target, referenced) for fk, sources, target in checked]
     hits = typed.frame.select(m.any().alias(str(i)) for i, m in enumerate(masks)).row(0)
     frames = [
-        _foreign_key_rows(typed, fk, sources, mask)
-        for (fk, sources, _target), mask, hit in zip(checked, masks, hits, strict=True)
+        _foreign_key_rows(typed, fk, sources, target, mask)
+        for (fk, sources, target), mask, hit in zip(checked, masks, hits, strict=True)
         if hit
     ]
     return pl.concat(frames, how="vertical") if frames else empty_findings()
@@ -153,7 +154,7 @@ def _dangling(
 
 
 def _foreign_key_rows(
-    typed: Typed, fk: ForeignKey, sources: list[Field], dangling: pl.Expr
+    typed: Typed, fk: ForeignKey, sources: list[Field], target: Typed, dangling: pl.Expr
 ) -> pl.DataFrame:
     value = pl.concat_str([f.text.fill_null("") for f in sources], separator=", ")
     return error("foreign-key").rows(
@@ -167,7 +168,21 @@ def _foreign_key_rows(
         fields=", ".join(fk.fields),
         target=", ".join(fk.reference_fields),
         reference=fk.resource,
+        hint=_did_you_mean(typed, sources, target, fk, dangling),
     )
+
+
+def _did_you_mean(
+    typed: Typed, sources: list[Field], target: Typed, fk: ForeignKey, dangling: pl.Expr
+) -> pl.Expr | None:
+    """ "did you mean X?" for a one-field key of text that is near a key of the target."""
+    theirs = target.field(fk.reference_fields[0]) if len(fk.reference_fields) == 1 else None
+    if len(sources) != 1 or theirs is None or theirs.spec.type != "string":
+        return None
+    unknown = typed.frame.filter(dangling).get_column(sources[0].column.name).drop_nulls()
+    known = target.frame.get_column(theirs.column.name).drop_nulls()
+    near = nearest_ids(unknown.unique().to_list(), known.unique().to_list())
+    return did_you_mean(sources[0].text, near) if near else None
 
 
 def _narrow(typed: Typed, fields: Sequence[Field], rows: pl.Expr | None = None) -> pl.DataFrame:

@@ -18,6 +18,14 @@ from __future__ import annotations
 import polars as pl
 
 PERSIAN_TO_ARABIC = {"\u06cc": "\u064a", "\u06a9": "\u0643"}
+#: Eastern Arabic (U+0660–0669) and Persian (U+06F0–06F9) digits to ASCII.
+ASCII_DIGITS = {chr(base + d): str(d) for base in (0x0660, 0x06F0) for d in range(10)}
+
+
+def ascii_digits(text: pl.Expr) -> pl.Expr:
+    """``text`` with every Eastern Arabic and Persian digit written as its ASCII digit (for
+    hints such as "write it with ASCII digits: 352"; matching never needs it)."""
+    return text.str.replace_many(list(ASCII_DIGITS), list(ASCII_DIGITS.values()))
 
 
 def fold(text: pl.Expr) -> pl.Expr:

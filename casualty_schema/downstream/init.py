@@ -16,9 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from packaging.version import Version
-
-from casualty_schema.check.conformance import PROPERTY, canonical_package
+from casualty_schema.check.conformance import PROPERTY, canonical_package, schema_range
 from casualty_schema.downstream.export import export_schema
 from casualty_schema.package.bundled import bundled_version
 from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
@@ -26,12 +24,6 @@ from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 class InitError(Exception):
     """The directory cannot receive a new package; the message says why."""
-
-
-def schema_range(version: str) -> str:
-    """The versions a package made on ``version`` can follow: up to the next major."""
-    v = Version(version)
-    return f">={v.base_version},<{v.major + 1}.0.0"
 
 
 def _slug(text: str) -> str:

@@ -30,15 +30,18 @@ PARTIAL_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 class DescriptorError(Exception):
     """The descriptor cannot be used; ``findings`` say why (rule ``package-error``)."""
 
-    def __init__(self, path: Path, notes: Sequence[str]) -> None:
+    def __init__(self, path: Path, notes: Sequence[str], line: int | None = None) -> None:
         self.path = path
         self.notes = list(notes)
+        self.line = line  # where in the descriptor, when known (JSON that does not parse)
         super().__init__(f"{path}: " + "; ".join(self.notes))
 
     @property
     def findings(self) -> pl.DataFrame:
         kind = error("package-error")
-        return findings_frame([kind.finding(path=self.path.name, note=note) for note in self.notes])
+        return findings_frame(
+            [kind.finding(path=self.path.name, line=self.line, note=note) for note in self.notes]
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,9 @@ def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DescriptorError(
-            path, [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
+            path,
+            [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"],
+            line=exc.lineno,
         ) from None
     if not isinstance(descriptor, dict):
         raise DescriptorError(path, [f"must be a JSON object, not {type(descriptor).__name__}"])

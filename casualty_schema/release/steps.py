@@ -170,10 +170,7 @@ def check_valid(root: Path) -> Report:
     """Step 1: validate; refuse on any error."""
     report = validate(root / DESCRIPTOR)
     if not report.valid:
-        reasons = [
-            f"the package is not valid ({report.errors} errors, {report.warnings} warnings): "
-            "fix these before releasing"
-        ]
+        reasons = [f"the package is not valid ({report.tally}): fix these before releasing"]
         raise ReleaseRefused(reasons + brief(report, SHOWN_FINDINGS), report=report)
     return report
 

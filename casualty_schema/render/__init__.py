@@ -3,12 +3,14 @@ and returns text. The registries below declare every output format of every comm
 it is, the module that renders it (imported only when used), and what ``--limit`` means for
 it — and the command line builds its ``--format`` choices from them.
 
-Renderers: text (rich), JSON, GitHub workflow commands and Markdown for a validation
+Renderers: text (rich), JSON, GitHub workflow commands, Markdown, SARIF and JUnit XML for a
+validation
 :class:`~casualty_schema.report.Report`; text, JSON and Markdown for a
 :class:`~casualty_schema.compare.diff.Diff` (:mod:`casualty_schema.render.diff`); the rule
 catalogue (:mod:`casualty_schema.render.catalogue`); a release's result
 (:mod:`casualty_schema.render.release`); the first findings as plain lines
-(:mod:`casualty_schema.render.brief`).
+(:mod:`casualty_schema.render.brief`). Where text goes to a terminal, its colour and width
+are decided in :mod:`casualty_schema.render.terminal`.
 """
 
 from __future__ import annotations
@@ -102,6 +104,22 @@ REPORT_FORMATS: Mapping[str, Renderer] = _registry(
         "a summary for a CI job summary or a pull-request comment",
         "findings listed in all",
         100,
+    ),
+    Renderer(
+        "sarif",
+        "casualty_schema.render.sarif",
+        "render",
+        "SARIF 2.1.0, for GitHub code scanning and other static-analysis dashboards",
+        "results listed in all",
+        None,
+    ),
+    Renderer(
+        "junit",
+        "casualty_schema.render.junit",
+        "render",
+        "JUnit XML: a test case per check and resource, a failure per finding (GitLab, Jenkins)",
+        "failures written out in all",
+        None,
     ),
 )
 

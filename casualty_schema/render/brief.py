@@ -14,7 +14,8 @@ def brief(report: Report, shown: int = SHOWN) -> list[str]:
     lines = []
     for f in report.iter_findings(shown):
         where = ":".join(str(p) for p in (f.path, f.row) if p is not None)
-        lines.append(f"  {where} [{f.rule}] {f.field or ''} {f.message}".rstrip())
+        hint = f" ({f.hint})" if f.hint else ""
+        lines.append(f"  {where} [{f.rule}] {f.field or ''} {f.message}{hint}".rstrip())
     total = report.findings_frame.height
     if total > shown:
         lines.append(f"  … and {total - shown} more")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from casualty_schema.findings import Finding
 from casualty_schema.render import REPORT_FORMATS
-from casualty_schema.report import Report
+from casualty_schema.report import Report, counted
 
 SHOWN_PER_SEVERITY = REPORT_FORMATS["github"].default_limit
 
@@ -25,7 +25,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _file(report: Report, finding: Finding) -> str:
+def file_of(report: Report, finding: Finding) -> str:
     """The finding's file, relative to the working directory (the repository root in CI)."""
     root = Path(report.package).parent
     target = root / finding.path if finding.path else Path(report.package)
@@ -37,7 +37,7 @@ def _file(report: Report, finding: Finding) -> str:
 
 def annotation(report: Report, finding: Finding) -> str:
     command = "error" if finding.severity == "error" else "warning"
-    props = [f"file={escape_property(_file(report, finding))}"]
+    props = [f"file={escape_property(file_of(report, finding))}"]
     if finding.line is not None:
         props.append(f"line={finding.line}")
     props.append(f"title={escape_property(finding.rule)}")
@@ -49,7 +49,8 @@ def annotation(report: Report, finding: Finding) -> str:
     if finding.key:
         where.append(f"key {finding.key}")
     prefix = f"{', '.join(where)}: " if where else ""
-    return f"::{command} {','.join(props)}::{escape_data(prefix + finding.message)}"
+    hint = f" ({finding.hint})" if finding.hint else ""
+    return f"::{command} {','.join(props)}::{escape_data(prefix + finding.message + hint)}"
 
 
 def render(report: Report, limit: int | None = SHOWN_PER_SEVERITY, **_: object) -> str:
@@ -64,13 +65,13 @@ def render(report: Report, limit: int | None = SHOWN_PER_SEVERITY, **_: object) 
     left = {"error": report.errors - shown["error"], "warning": report.warnings - shown["warning"]}
     if left["error"] or left["warning"]:
         lines.append(
-            f"::notice title=casualty-schema::{left['error']} more errors and "
-            f"{left['warning']} more warnings than GitHub shows were found; "
+            f"::notice title=casualty-schema::{counted(left['error'], 'more error')} and "
+            f"{counted(left['warning'], 'more warning')} than GitHub shows were found; "
             "see the job summary or run casualty-schema validate locally"
         )
-    verdict = "valid" if report.valid else "invalid"
-    lines.append(
-        f"casualty-schema: {report.package} is {verdict}: "
-        f"{report.errors} errors, {report.warnings} warnings"
-    )
+    if not report.usable:
+        verdict = "unusable (the descriptor could not be read)"
+    else:
+        verdict = "valid" if report.valid else "invalid"
+    lines.append(f"casualty-schema: {report.package} is {verdict}: {report.tally}")
     return "\n".join(lines) + "\n"

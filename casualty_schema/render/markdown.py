@@ -17,9 +17,7 @@ def render(report: Report, limit: int | None = DEFAULT_LIMIT, **_: object) -> st
     out = [
         f"## casualty-schema: `{report.package}` is {verdict}",
         "",
-        f"{report.errors} errors, {report.warnings} warnings"
-        + (" (strict: warnings fail)" if report.strict else "")
-        + ".",
+        report.tally + (" (strict: warnings fail)" if report.strict else "") + ".",
         "",
     ]
     if report.rows:
@@ -38,7 +36,9 @@ def render(report: Report, limit: int | None = DEFAULT_LIMIT, **_: object) -> st
         for f in report.iter_findings(limit):
             out.append(
                 f"| {f.severity} | {_cell(f.path)} | {_cell(f.row)} | {_cell(f.line)} | "
-                f"{_cell(f.field)} | `{f.rule}` | {_cell(f.message)} |"
+                f"{_cell(f.field)} | `{f.rule}` | {_cell(f.message)}"
+                + (f" (→ {_cell(f.hint)})" if f.hint else "")
+                + " |"
             )
         left = report.findings_frame.height - (
             limit if limit is not None else report.findings_frame.height

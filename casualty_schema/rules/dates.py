@@ -83,7 +83,7 @@ ORDER = (
     "claims",
     "period_start ≤ period_end ≤ claim_date ≤ the source's published_date "
     "(A ≤ B when earliest(A) ≤ latest(B))",
-    "{before} {before_value} is after {field} {value}",
+    "{before} {before_value} is after {after} {after_value}",
     reads={
         "claims": ("claim_id", "source_id", "period_start", "period_end", "claim_date"),
         "sources": ("source_id", "published_date"),
@@ -93,7 +93,8 @@ def order(frames: Frames) -> pl.DataFrame:
     """A count cannot end before it starts, nor cover days after it was claimed, and a claim
     cannot be made after the document reporting it was published. Partial dates compare as
     intervals: A ≤ B holds when A's earliest day is not after B's latest day, so only a
-    certain disorder is reported."""
+    certain disorder is reported. The finding names the claim's own field: the later one of
+    the pair, but claim_date against the source's published_date (a field of sources)."""
     if not frames.has("claims"):
         return pl.DataFrame()
     claims = frames.claims
@@ -103,15 +104,23 @@ def order(frames: Frames) -> pl.DataFrame:
             continue
         early = "published_earliest" if before == "published_date" else f"{before}_earliest"
         late = "published_latest" if after == "published_date" else f"{after}_latest"
+        of_source = after == "published_date"
+        blamed = before if of_source else after
         parts.append(
             claims.filter(pl.col(early) > pl.col(late)).select(
                 "__row",
                 "__line",
                 pl.col("claim_id").alias("key"),
-                pl.lit(after).alias("field"),
-                pl.col(after).alias("value"),
+                pl.lit(blamed).alias("field"),
+                pl.col(blamed).alias("value"),
                 pl.lit(before).alias("before"),
                 pl.col(before).alias("before_value"),
+                pl.lit(after).alias("after"),
+                (
+                    pl.format("{} (of source {})", after, "source_id")
+                    if of_source
+                    else pl.col(after)
+                ).alias("after_value"),
             )
         )
     return pl.concat(parts)

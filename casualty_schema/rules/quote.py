@@ -9,6 +9,7 @@ import polars as pl
 
 from casualty_schema.domain import numerals
 from casualty_schema.domain.fold import fold, fold_text
+from casualty_schema.domain.nearest import nearest_passage
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
@@ -96,7 +97,11 @@ def value(frames: Frames) -> pl.DataFrame:
         pl.col("value_text").alias("value"),
         pl.format("value_text {} does not occur in quote", "value_text").alias("problem"),
     )
-    wrong = claims.filter(~_denoted(claims)).select(
+    # a claim whose value, value_max or qualifier an earlier rule found wrong (counts.bounds:
+    # a range without value_max) cannot be read against its value_text: one finding is enough
+    known = frames.reported("claims", ("value", "value_max", "qualifier"))
+    readable = claims.filter(~pl.col("claim_id").is_in(known.implode()))
+    wrong = readable.filter(~_denoted(readable)).select(
         *base,
         pl.lit("value").alias("field"),
         pl.col("value").cast(pl.String).alias("value"),
@@ -185,7 +190,15 @@ def source_text(frames: Frames) -> pl.DataFrame:
         pl.lit("quote").alias("field"),
         pl.col("quote").alias("value"),
         pl.format("quote does not occur in the text of source {}", "source_id").alias("problem"),
+        fold(pl.col("quote")).alias("_folded"),
+        "source_text",
     )
+    # the nearest passage of each missing quote's text: Python, but once per missing quote
+    hints = [nearest_passage(q, t) for q, t in missing.select("_folded", "source_text").iter_rows()]
+    missing = missing.drop("_folded", "source_text").with_columns(
+        pl.Series("hint", hints, dtype=pl.String)
+    )
+    unreadable = unreadable.with_columns(hint=pl.lit(None, pl.String))
     return pl.concat([unreadable, missing])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from casualty_schema.domain.graph import cycle_edges
+from casualty_schema.domain.nearest import did_you_mean, nearest_ids
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
@@ -35,7 +36,12 @@ def places(frames: Frames) -> pl.DataFrame:
     items = failing.with_columns(
         pl.int_ranges(1, pl.col("value").list.len() + 1).alias("item")
     ).explode("value", "item")
-    return items.join(known, on="value", how="anti").with_columns(field=pl.lit("places"))
+    near = nearest_ids(
+        unknown.get_column("value").unique().to_list(), known.get_column("value").to_list()
+    )
+    return items.join(known, on="value", how="anti").with_columns(
+        field=pl.lit("places"), hint=did_you_mean(pl.col("value"), near)
+    )
 
 
 # (resource, key field, parent field) of each containment tree

@@ -18,7 +18,8 @@ runs each rule on frames holding only the fields it declares.
 
 A check returns one row per violation with the columns ``__row`` and ``__line`` (of the
 offending record), ``key``, ``field`` and ``value``, any column its template names, and
-optionally ``resource`` (default: the rule's) and ``severity`` (default: the rule's). The
+optionally ``resource`` (default: the rule's), ``severity`` (default: the rule's) and
+``hint`` (how to fix it: "did you mean sanaa-gov?"; null where there is nothing to say). The
 template is filled by the one template engine (:mod:`casualty_schema.template`), a missing
 value written as "(none)".
 """
@@ -85,6 +86,7 @@ class Rule:
             key=pl.col("key"),
             value=pl.col("value"),
             message=template.expr(self.template, params, null="(none)"),
+            hint=pl.col("hint") if "hint" in columns else None,
         )
 
 

@@ -82,7 +82,13 @@ def part_of(frames: Frames) -> pl.DataFrame:
     pairs = related(frames, "part_of")
     if pairs.is_empty():
         return pl.DataFrame()
-    pairs = pairs.with_columns(places_within(pairs, frames.place_closure))
+    # a claim with a place refs.places does not know cannot be placed: that finding is enough
+    unplaced = frames.reported("claims", ("places",)).implode()
+    pairs = pairs.with_columns(places_within(pairs, frames.place_closure)).with_columns(
+        pl.col("places_within")
+        | pl.col("claim_id").is_in(unplaced)
+        | pl.col("related_claim_id").is_in(unplaced)
+    )
     return _findings(
         pairs,
         {
@@ -225,7 +231,10 @@ def parts_sum(frames: Frames) -> pl.DataFrame:
     but never reports a false one)."""
     if not frames.has("claims", "relations", "places"):
         return pl.DataFrame()
-    links = related(frames, "part_of").filter(pl.col("upper_b").is_not_null())
+    unplaced = frames.reported("claims", ("places",)).implode()  # whose overlaps are unknown
+    links = related(frames, "part_of").filter(
+        pl.col("upper_b").is_not_null() & ~pl.col("claim_id").is_in(unplaced)
+    )
     if links.is_empty():
         return pl.DataFrame()
     parts = links.select(
