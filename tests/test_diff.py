@@ -634,7 +634,7 @@ def test_json_lists_everything_and_equals_to_dict(old: Pkg, new: Pkg) -> None:
     diff = _many_changes(old, new)
     data = json.loads(render_diff(diff, "json", limit=1))
     assert data == json.loads(json.dumps(diff.to_dict()))
-    assert data["layout"] == "casualty-schema/diff/1"
+    assert data["layout"] == "casualty-schema/diff/2"
     assert data["required_bump"] == "major"
     (claims,) = [t for t in data["tables"] if t["resource"] == "claims"]
     assert len(claims["changed"]) == claims["counts"]["changed"] == 20

@@ -37,7 +37,7 @@ from casualty_schema.package.source import PackageSource, open_package
 
 __all__ = ["LAYOUT", "Bump", "Change", "Diff", "Side", "TableDiff", "diff_packages", "diff_specs"]
 
-LAYOUT = "casualty-schema/diff/1"
+LAYOUT = "casualty-schema/diff/2"
 
 
 @dataclass(frozen=True)
