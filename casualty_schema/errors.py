@@ -188,19 +188,23 @@ ERRORS: Mapping[str, ErrorType] = _register(
     ErrorType(
         "byte-count",
         "Byte Count",
-        W,
-        "The file has {actual} bytes, not the {declared} recorded at the last release: the "
-        "data changed since; the next release records the new size",
-        "A resource file differs in size from the bytes its last release recorded (a warning).",
+        E,
+        "The file has {actual} bytes, not the {declared} the descriptor records: it is not the "
+        "file that was released (a release records bytes only in its archive; a working "
+        "tree's datapackage.json should not carry them)",
+        "A resource file differs in size from the bytes its descriptor records (a release "
+        "archive records them; a working tree does not).",
         ("check/integrity.py",),
     ),
     ErrorType(
         "hash-count",
         "Hash Count",
-        W,
-        "The file's hash is {actual}, not the {declared} recorded at the last release: the "
-        "data changed since; the next release records the new hash",
-        "A resource file differs from the hash its last release recorded (a warning).",
+        E,
+        "The file's hash is {actual}, not the {declared} the descriptor records: it is not the "
+        "file that was released (a release records hashes only in its archive; a working "
+        "tree's datapackage.json should not carry them)",
+        "A resource file differs from the hash its descriptor records (a release archive "
+        "records them; a working tree does not).",
         ("check/integrity.py",),
     ),
     ErrorType(

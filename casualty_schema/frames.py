@@ -10,6 +10,13 @@ Built from the rows that passed the structural stage. Derived, never stored:
 - ``place_closure``: (``place_id``, ``ancestor_id``) for every place and each place that
   contains it, itself included.
 
+A derived column is built from the columns there are: the readiness gate
+(:func:`casualty_schema.check.conformance.rule_ready`) hands over only the canonical fields
+of their canonical types, and a package may lack a field no rule it runs reads (the rule
+declares what it reads, ``@rule(reads=...)``, derived columns included); a derived column
+whose fields are missing is left out, and so are the rules that read them. A resource left
+out altogether (unreadable) leaves the columns the claims take from it null.
+
 It also keeps the findings of the rules that ran before (:meth:`Frames.record`), so that a
 rule can leave out the rows an earlier finding has made unusable for it
 (:meth:`Frames.reported`): a claim whose value_max ``counts.bounds`` found missing is not
@@ -33,6 +40,18 @@ from casualty_schema.package.descriptor import PackageSpec
 T = TypeVar("T")
 
 CLAIM_DATES = ("claim_date", "period_start", "period_end")
+# The source's columns a claim is given (its publication date, and that date's interval).
+SOURCE_COLUMNS = ("published_date", "published_earliest", "published_latest")
+# The metric's columns a claim is given, and their names on the claim.
+METRIC_COLUMNS = {"kind": "metric_kind", "additive": "metric_additive"}
+# The types of the columns a claim takes from its metric and source, null when unknown.
+UNKNOWN = {
+    "metric_kind": pl.String,
+    "metric_additive": pl.Boolean,
+    "published_date": pl.String,
+    "published_earliest": pl.Date,
+    "published_latest": pl.Date,
+}
 
 
 def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
@@ -87,12 +106,15 @@ class Frames:
         the first rule that reads them."""
         if self.has("claims"):
             _ = self.claims
-        if self.has("places"):
+        if self.has("places") and {"place_id", "parent_id"} <= set(self.places.columns):
             _ = self.place_closure
 
     @cached_property
     def sources(self) -> pl.DataFrame:
-        return with_interval(self.tables["sources"], "published_date", "published")
+        sources = self.tables["sources"]
+        if "published_date" not in sources.columns:
+            return sources
+        return with_interval(sources, "published_date", "published")
 
     @cached_property
     def metrics(self) -> pl.DataFrame:
@@ -114,31 +136,33 @@ class Frames:
     def claims(self) -> pl.DataFrame:
         claims = self.tables["claims"]
         for name in CLAIM_DATES:
-            claims = with_interval(claims, name)
-        claims = bounds.with_bounds(claims)
-        if "metrics" in self.tables:
-            metrics = self.metrics.select(
-                pl.col("metric_id").alias("metric"),
-                pl.col("kind").alias("metric_kind"),
-                pl.col("additive").alias("metric_additive"),
+            if name in claims.columns:
+                claims = with_interval(claims, name)
+        if {"qualifier", "value", "value_max"} <= set(claims.columns):
+            claims = bounds.with_bounds(claims)
+        joins = (  # (resource, the claims' column, its key, {its column: the claims' name})
+            (
+                "metrics",
+                "metric",
+                "metric_id",
+                {"kind": "metric_kind", "additive": "metric_additive"},
+            ),
+            ("sources", "source_id", "source_id", {c: c for c in SOURCE_COLUMNS}),
+        )
+        for resource, on, key, columns in joins:
+            if resource not in self.tables:  # left out (unreadable, or unusable): unknown
+                claims = claims.with_columns(
+                    pl.lit(None, UNKNOWN[name]).alias(name) for name in columns.values()
+                )
+                continue
+            table = self.metrics if resource == "metrics" else self.sources
+            if on not in claims.columns or key not in table.columns:
+                continue
+            joined = table.select(
+                pl.col(key).alias(on),
+                *(pl.col(c).alias(a) for c, a in columns.items() if c in table.columns),
             )
-            claims = claims.join(metrics, on="metric", how="left", maintain_order="left")
-        else:  # metrics left out (unreadable, or unusable): the claims' metric is unknown
-            claims = claims.with_columns(
-                pl.lit(None, pl.String).alias("metric_kind"),
-                pl.lit(None, pl.Boolean).alias("metric_additive"),
-            )
-        if "sources" in self.tables:
-            sources = self.sources.select(
-                "source_id", "published_date", "published_earliest", "published_latest"
-            )
-            claims = claims.join(sources, on="source_id", how="left", maintain_order="left")
-        else:  # sources left out: when each claim was published is unknown
-            claims = claims.with_columns(
-                pl.lit(None, pl.String).alias("published_date"),
-                pl.lit(None, pl.Date).alias("published_earliest"),
-                pl.lit(None, pl.Date).alias("published_latest"),
-            )
+            claims = claims.join(joined, on=on, how="left", maintain_order="left")
         return claims
 
     @cached_property

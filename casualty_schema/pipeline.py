@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from casualty_schema.check.changed import changed_keys, only_changed
+from casualty_schema.check.changed import changed_keys, only_changed, since
 from casualty_schema.check.conformance import check_conformance, rule_ready
 from casualty_schema.check.integrity import check_integrity
 from casualty_schema.check.structure import Structure, check_structure
@@ -43,6 +44,7 @@ from casualty_schema.package.descriptor import (
     load_package,
 )
 from casualty_schema.package.remote import fetched
+from casualty_schema.package.source import Location, is_archive, open_package
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
 
@@ -128,12 +130,17 @@ UNREAD = ("source-error", "encoding-error")
 
 
 def typed_frames(
-    spec: PackageSpec, structure: Structure, today: date, found: pl.DataFrame | None = None
-) -> tuple[Frames, pl.DataFrame]:
-    """Stage 3: the typed frames the rules run on, with the derived columns built. A resource
-    the rules cannot use is left out: with a schema-error, unless ``found`` (the findings so
-    far) already says why — the file could not be read (:data:`UNREAD`), or it does not
-    conform to the canonical schema."""
+    spec: PackageSpec,
+    structure: Structure,
+    today: date,
+    found: pl.DataFrame | None = None,
+    rule_ids: Iterable[str] = RULES,
+) -> tuple[Frames, frozenset[str], pl.DataFrame]:
+    """Stage 3: the typed frames the rules run on, with the derived columns built; the rules
+    that cannot run (a field they read is missing or of another type) and the schema-error
+    that names them. A resource whose file could not be read (:data:`UNREAD`) is left out;
+    no schema-error is said of a resource that ``found`` (the findings so far) already says
+    why — the file could not be read, or it does not conform to the canonical schema."""
     found = found if found is not None else findings_frame([])
     said = set(
         found.filter(pl.col("rule").is_in([*UNREAD, "conformance-error"]))
@@ -142,11 +149,12 @@ def typed_frames(
     )
     unread = set(found.filter(pl.col("rule").is_in(UNREAD)).get_column("resource").drop_nulls())
     readable = {name: frame for name, frame in structure.frames.items() if name not in unread}
-    tables, unready = rule_ready(spec, readable)
+    reads = {rule_id: RULES[rule_id].reads for rule_id in rule_ids}
+    tables, not_run, unready = rule_ready(spec, readable, reads)
     unready = unready.filter(~pl.col("resource").is_in(list(said)))
     frames = Frames(spec, tables, today)
     frames.prepare()
-    return frames, unready
+    return frames, not_run, unready
 
 
 def check_rules(frames: Frames, rule_ids: Iterable[str], say: Progress) -> list[pl.DataFrame]:
@@ -166,11 +174,28 @@ def run(
     ignore: Iterable[str] = (),
     strict: bool = False,
     today: date | None = None,
-    changed_since: str | None = None,
+    changed_since: str | Location | None = None,
     allow_remote: bool = False,
     progress: Progress | None = None,
 ) -> tuple[Report, PackageSpec | None, Structure | None]:
-    """The whole pipeline; the package spec and structure are returned for load()."""
+    """The whole pipeline; the package spec and structure are returned for load(). A release
+    archive is validated as it unpacks (:func:`~casualty_schema.package.source.open_package`:
+    the same protections as ``diff``), its recorded ``bytes`` and ``hash`` included; the
+    report names the archive. Raises SourceError for an archive that cannot be unpacked."""
+    baseline = since(changed_since, package) if changed_since is not None else None
+    if is_archive(package):
+        with open_package(package) as archive:
+            report, spec, structure = run(
+                archive.spec.descriptor_path,
+                select=select,
+                ignore=ignore,
+                strict=strict,
+                today=today,
+                changed_since=baseline,
+                allow_remote=allow_remote,
+                progress=progress,
+            )
+        return replace(report, package=str(package)), spec, structure
     say = progress or (lambda _label: None)
     ignore = list(ignore)
     rule_ids = resolve_rules(select, ignore)
@@ -183,11 +208,13 @@ def run(
         say(DONE)
         return _unusable(error, strict)
     say(FRAMES)
-    frames, unready = typed_frames(spec, structure, today or date.today(), file_findings)
-    findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
-    if changed_since is not None:
+    today = today or date.today()
+    frames, not_run, unready = typed_frames(spec, structure, today, file_findings, rule_ids)
+    runnable = [r for r in rule_ids if r not in not_run]
+    findings = pl.concat([file_findings, unready, *check_rules(frames, runnable, say)])
+    if baseline is not None:
         say(CHANGED)
-        findings = only_changed(findings, changed_keys(spec, changed_since))
+        findings = only_changed(findings, changed_keys(spec, baseline))
     ignored = [r for r in [*RULES, *ERRORS] if _matches(r, ignore)]
     if ignored:
         findings = findings.filter(~pl.col("rule").is_in(ignored))
@@ -195,9 +222,10 @@ def run(
         str(spec.descriptor_path),
         findings,
         rows=dict(structure.rows),
-        rules=tuple(rule_ids),
+        rules=tuple(runnable),
         strict=strict,
         version=spec.version,
+        changed_since=baseline.described if baseline is not None else None,
     )
     say(DONE)
     return report, spec, structure

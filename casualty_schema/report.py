@@ -45,6 +45,7 @@ class Report:
     strict: bool = False  # warnings make the package invalid
     usable: bool = True  # False when the descriptor could not be used (exit 2)
     version: str | None = None  # the package's own version
+    changed_since: str | None = None  # --changed-since: the ref, and the commit it resolved to
 
     @property
     def errors(self) -> int:
@@ -106,6 +107,7 @@ class Report:
             "counts": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.counts()},
             "rows": dict(self.rows),
             "rules": list(self.rules),
+            "changed_since": self.changed_since,
             "findings": [f.to_dict() for f in shown],
             "left_out": total - len(shown),
         }

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
-
-from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A git identity of its own and no user or system configuration, for tests that commit.
@@ -31,15 +29,22 @@ KEYS = {
 
 
 def copy_bundled(directory: Path) -> None:
-    """The bundled package into ``directory`` as a work in progress: without the ``bytes``
-    and ``hash`` its last release recorded, which go stale with the first change."""
-    text = (ROOT / "datapackage.json").read_text(encoding="utf-8")
-    # the release writes each on a line of its own: remove the lines, keep the layout
-    keys = "|".join(sorted(RESOURCE_RELEASE_MANAGED))
-    text = re.sub(rf'(?m)^[ \t]*"(?:{keys})": [^\n]*,\n', "", text)
-    assert '"hash"' not in text
-    (directory / "datapackage.json").write_text(text, encoding="utf-8")
+    """The bundled package into ``directory``, as it is in the working tree (which records no
+    ``bytes`` or ``hash``: only a release archive does)."""
+    shutil.copy2(ROOT / "datapackage.json", directory / "datapackage.json")
     shutil.copytree(ROOT / "data", directory / "data")
+
+
+def rename_field(pkg: PackageCopy, resource: str, old: str, new: str) -> None:
+    """Rename a field in the schema and in its file's header (the data stays as it is)."""
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == resource)["schema"]["fields"]
+    next(f for f in fields if f["name"] == old)["name"] = new
+    pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    header, rest = pkg.path(resource).read_text(encoding="utf-8").split("\n", 1)
+    labels = header.split(",")
+    labels[labels.index(old)] = new
+    pkg.path(resource).write_text(",".join(labels) + "\n" + rest, encoding="utf-8")
 
 
 class PackageCopy:

@@ -4,6 +4,7 @@ correction policy, reading OLD/NEW from directories, archives and git refs, the 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from casualty_schema.api import validate
 from casualty_schema.cli import app
 from casualty_schema.compare.diff import Bump, Diff, diff_packages, diff_specs
 from casualty_schema.package.descriptor import load_package
@@ -635,7 +637,7 @@ def test_json_lists_everything_and_equals_to_dict(old: Pkg, new: Pkg) -> None:
     diff = _many_changes(old, new)
     data = json.loads(render_diff(diff, "json", limit=1))
     assert data == json.loads(json.dumps(diff.to_dict()))
-    assert data["layout"] == "casualty-schema/diff/1"
+    assert data["layout"] == "casualty-schema/diff/2"
     assert data["required_bump"] == "major"
     (claims,) = [t for t in data["tables"] if t["resource"] == "claims"]
     assert len(claims["changed"]) == claims["counts"]["changed"] == 20
@@ -847,8 +849,84 @@ def test_git_refs_are_read(git_env: None, tmp_path: Path) -> None:
     claims = diff.table("claims")
     assert claims is not None
     assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
-    with pytest.raises(SourceError, match="no such file, directory or git ref"):
+    with pytest.raises(SourceError, match=r"v9\.9\.9: no such tag, and no commit"):
         diff_packages("v9.9.9", pkg.root, repo=pkg.root)
+    with pytest.raises(SourceError, match="no-such-ref: no such file, directory or git ref"):
+        diff_packages("no-such-ref", pkg.root, repo=pkg.root)
+
+
+RELEASED = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-11-22\n\nFirst release.\n"
+
+
+def test_a_version_without_its_tag_is_its_release_commit(git_env: None, tmp_path: Path) -> None:
+    """No tag v0.1.0: the commit at which the package's version became a released one (not a
+    later commit that carries it on, nor an earlier one with the version but no release)."""
+    repo = tmp_path / "repo"
+    pkg = Pkg(repo / "package")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "0.1.0 in the descriptor, not yet released")
+    pkg.set("claims", STATEMENT, value=1303)
+    (pkg.root / "CHANGELOG.md").write_text(RELEASED, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Release 0.1.0")
+    release = git(repo, "rev-parse", "HEAD")
+    pkg.set("claims", STATEMENT, value=1304)
+    git(repo, "commit", "-q", "-am", "a contribution")
+    diff = diff_packages("v0.1.0", "HEAD", repo=pkg.root)
+    claims = diff.table("claims")
+    assert claims is not None
+    assert claims.changed.select("before", "after").row(0) == ("1303", "1304")
+    assert diff.old.commit == release
+    assert diff.old.found == f"no tag v0.1.0: commit {release[:12]}, which recorded release 0.1.0"
+    assert diff.to_dict()["old"]["commit"] == release
+    assert f"v0.1.0 (0.1.0; no tag v0.1.0: commit {release[:12]}" in render_diff(diff, "text")
+    git(repo, "tag", "v0.1.0", "HEAD~2")  # a tag, when there is one, is what git says it is
+    assert diff_packages("v0.1.0", "HEAD", repo=pkg.root).old.found is None
+
+
+def test_refs_git_cannot_resolve_get_a_hint(git_env: None, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    pkg = Pkg(repo)
+    (pkg.root / "CHANGELOG.md").write_text(RELEASED, encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Release 0.1.0")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "later")
+    head = git(repo, "rev-parse", "HEAD~1")[:12]
+    with pytest.raises(SourceError) as unknown:
+        diff_packages("release-1", "HEAD", repo=repo)
+    assert "git fetch --tags" in str(unknown.value)
+    assert f"give its version, vX.Y.Z (this history records v0.1.0 at {head})" in str(unknown.value)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    with pytest.raises(SourceError) as cut:
+        diff_packages("v0.1.0", "HEAD", repo=shallow)
+    assert "shallow" in str(cut.value)
+    assert "git fetch --unshallow" in str(cut.value)
+
+
+@pytest.mark.parametrize("ref", ["", "  "])
+def test_an_empty_ref_is_a_usage_error_never_the_working_tree(
+    git_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
+    """What `git describe` prints in a clone without tags: nothing. Not "nothing changed"."""
+    pkg = Pkg(tmp_path / "repo")
+    git(pkg.root, "init", "-q", "-b", "main")
+    git(pkg.root, "add", ".")
+    git(pkg.root, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(pkg.root)
+    for args, argument in (([ref, "HEAD"], "OLD"), (["HEAD", ref], "NEW")):
+        result = runner.invoke(app, ["diff", *args, "--fail-on", "major"])
+        assert result.exit_code == 2, result.output
+        assert f"error: {argument}: empty" in result.output
+        assert "nothing changed" not in result.output
+    result = runner.invoke(app, ["validate", "--changed-since", ref])
+    assert result.exit_code == 2, result.output
+    assert "error: --changed-since: empty" in result.output
+    result = runner.invoke(app, ["release", "--bump", "minor", "--baseline", ref, "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert "error: --baseline: empty" in result.output
 
 
 def test_a_git_tree_over_the_cap_is_refused(git_env: None, tmp_path: Path) -> None:
@@ -911,3 +989,111 @@ def test_every_changelog_section_says_whether_users_must_act() -> None:
     assert "must act" in ACTION[Bump.MAJOR]
     for bump in (Bump.MINOR, Bump.PATCH, Bump.NONE):
         assert "need not act" in ACTION[bump]
+
+
+# --- any dialect validate reads, diff and --changed-since read -----------------------------
+
+DIALECTS = {
+    "semicolon": {"delimiter": ";"},
+    "bom-crlf": {"bom": True, "newline": "\r\n"},
+    "windows-1256": {"encoding": "windows-1256"},
+}
+
+
+def in_dialect(
+    pkg: PackageCopy,
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+    newline: str = "\n",
+    encoding: str = "utf-8",
+) -> PackageCopy:
+    """``pkg``'s claims rewritten in a dialect ``validate`` sniffs (or, for the encoding, that
+    the descriptor declares). Only claims: a semicolon in sources.csv, whose texts hold more
+    commas than semicolons, is sniffed as frictionless sniffs it, wrongly."""
+    for path in [pkg.path("claims")]:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
+        text = out.getvalue().replace("ی", "ي")  # Persian yeh: not in windows-1256
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
+    if encoding != "utf-8":
+        descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        res(descriptor, "claims")["encoding"] = encoding
+        pkg.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2))
+    return pkg
+
+
+def _claims_set(pkg: PackageCopy, key: str, **changes: str) -> None:
+    """PackageCopy.set for a file in any dialect: rewrite the one cell in place."""
+    encoding = "windows-1256" if "1256" in pkg.descriptor.read_text(encoding="utf-8") else "utf-8"
+    path = pkg.path("claims")
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode(encoding) if bom else raw.decode(encoding)
+    dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[0] == key:
+            for name, value in changes.items():
+                row[header.index(name)] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=dialect.delimiter, lineterminator=newline).writerows(rows)
+    path.write_bytes((raw[:3] if bom else b"") + out.getvalue().encode(encoding))
+
+
+@pytest.mark.parametrize("dialect", list(DIALECTS))
+def test_diff_reads_any_dialect_validate_reads(old: Pkg, new: Pkg, dialect: str) -> None:
+    in_dialect(old, **DIALECTS[dialect])
+    in_dialect(new, **DIALECTS[dialect])
+    _claims_set(new, STATEMENT, value="1303")
+    assert validate(old.root).findings == []  # validate reads it: so must diff
+    diff = diff_packages(old.root, new.root)
+    assert kinds(diff) == [("rows-changed", p)]
+    claims = diff.table("claims")
+    assert claims is not None
+    assert claims.changed.select("field", "before", "after").row(0) == ("value", "1302", "1303")
+
+
+@pytest.mark.parametrize("dialect", list(DIALECTS))
+def test_changed_since_reads_any_dialect_validate_reads(
+    git_env: None, tmp_path: Path, dialect: str
+) -> None:
+    pkg = in_dialect(Pkg(tmp_path / "repo"), **DIALECTS[dialect])
+    git(pkg.root, "init", "-q", "-b", "main")
+    git(pkg.root, "add", ".")
+    git(pkg.root, "commit", "-q", "-m", "first")
+    _claims_set(pkg, STATEMENT, value="1303")  # value_text 1,302 no longer denotes it
+    report = validate(pkg.root, changed_since="HEAD")
+    assert {(f.rule, f.key) for f in report.findings} == {("quote.value", STATEMENT)}
+
+
+def test_a_file_diff_cannot_read_is_one_line_exit_2(old: Pkg, new: Pkg) -> None:
+    new.path("claims").write_bytes(new.path("claims").read_bytes() + b"\xff\xfe broken\n")
+    result = runner.invoke(app, ["diff", str(old.root), str(new.root)])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1
+    assert "data/claims.csv" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_long_value_shows_the_part_that_changed(old: Pkg, new: Pkg) -> None:
+    """Two notes alike for their first 150 characters: cut at 60, both sides printed the same."""
+    from casualty_schema.render.diff import changelog
+
+    common = "Checked against the coalition's statement of 31 May 2019, " * 3
+    old.set("claims", STATEMENT, notes=common + "page 2.")
+    new.set("claims", STATEMENT, notes=common + "page 3.")
+    diff = compare(old, new)
+    text = render_diff(diff, "text")
+    line = next(x for x in text.splitlines() if x.strip().startswith("~"))
+    assert line.endswith("notes: '…f 31 May 2019, page 2.' → '…f 31 May 2019, page 3.'"), line
+    markdown = render_diff(diff, "markdown")
+    assert "page 2.` → `…" in markdown
+    assert "page 3.`" in markdown
+    summary = changelog(diff)
+    assert "page 2.` → `…" in summary
+    assert "page 3.`" in summary

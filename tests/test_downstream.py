@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -320,6 +321,24 @@ def test_changed_since_reports_only_new_rows(sample_repo: Path) -> None:
     assert not changed.valid
 
 
+def test_strict_changed_since_passes_a_data_edit(tmp_path: Path) -> None:
+    """The repository's own package, as committed, and one note edited: nothing the release
+    manages (bytes, hash) goes stale in the working tree, so --strict has nothing to fail on."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy2(ROOT / "datapackage.json", repo / "datapackage.json")
+    shutil.copytree(ROOT / "data", repo / "data")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    rows = list(csv.DictReader((repo / "data/claims.csv").open(encoding="utf-8")))
+    rows[0]["notes"] = "Checked against the statement again."
+    _write(repo / "data/claims.csv", rows)
+    result = runner.invoke(app, ["validate", str(repo), "--changed-since", "HEAD", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
+
+
 def test_changed_since_unknown_ref_exits_2(sample_repo: Path) -> None:
     result = runner.invoke(app, ["validate", str(sample_repo), "--changed-since", "nope"])
     assert result.exit_code == 2
@@ -363,6 +382,29 @@ def test_github_action_validate_step(sample_repo: Path, tmp_path: Path) -> None:
     assert "title=quote.value" in bad.stdout
     assert "cells.formula" not in bad.stdout
     assert "❌ invalid" in summary.read_text(encoding="utf-8")
+
+
+def test_github_action_installs_the_tool_of_its_own_ref(tmp_path: Path) -> None:
+    """By default the action installs casualty-schema from its own checkout (the ref in
+    ``uses:``), not the newest release; ``version`` asks PyPI for another."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").write_text('#!/bin/sh\necho "$@"\n', encoding="utf-8")
+    (fake / "python").chmod(0o755)
+
+    def install(version: str) -> str:
+        env = {"PATH": f"{fake}{os.pathsep}{os.environ['PATH']}", "VERSION": version,
+               "GITHUB_ACTION_PATH": "/runner/_actions/casualty-schema/v0.2.0"}  # fmt: skip
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, text=True,
+                              capture_output=True, check=True)  # fmt: skip
+        return done.stdout.strip()
+
+    assert action["inputs"]["version"]["default"] == ""
+    assert install("").endswith("install --disable-pip-version-check "
+                                "/runner/_actions/casualty-schema/v0.2.0")  # fmt: skip
+    assert install("==0.1.0").endswith("install --disable-pip-version-check casualty-schema==0.1.0")
 
 
 def test_pre_commit_hook(sample_repo: Path) -> None:

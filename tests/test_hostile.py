@@ -115,8 +115,9 @@ def test_ten_megabyte_cell_is_read_whole(tmp_path: Path) -> None:
     assert notes.item() == big  # not truncated
 
 
-def test_stale_release_hash_and_bytes_are_warnings(tmp_path: Path) -> None:
-    """Data changed since the release that recorded its hash: a warning, not an error."""
+def test_recorded_hash_and_bytes_that_do_not_match_are_errors(tmp_path: Path) -> None:
+    """A descriptor that records them (a release archive does) says which file was released:
+    another file is an error, as frictionless reports it."""
     pkg = PackageCopy(tmp_path)
     data = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
     claims = next(r for r in data["resources"] if r["name"] == "claims")
@@ -125,8 +126,8 @@ def test_stale_release_hash_and_bytes_are_warnings(tmp_path: Path) -> None:
     pkg.descriptor.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     report = validate(pkg.root)
     assert {(f.rule, f.severity, f.resource) for f in report.findings} == {
-        ("byte-count", "warning", "claims"),
-        ("hash-count", "warning", "claims"),
+        ("byte-count", "error", "claims"),
+        ("hash-count", "error", "claims"),
     }
-    assert report.valid
-    assert not validate(pkg.root, strict=True).valid
+    assert "not the file that was released" in report.findings[0].message
+    assert not report.valid

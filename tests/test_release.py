@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from casualty_schema import validate
 from casualty_schema.cli import app
-from casualty_schema.compare.diff import Bump
+from casualty_schema.compare.diff import Bump, diff_packages
 from casualty_schema.downstream.export import export_schema
-from casualty_schema.package.descriptor import load_package
+from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED, load_package
 from casualty_schema.release import (
     ReleaseError,
     ReleaseRefused,
@@ -32,8 +33,9 @@ from casualty_schema.release import (
     update_changelog,
 )
 from casualty_schema.release import steps as release_module
+from casualty_schema.release.json_edit import update_descriptor
 from casualty_schema.report import Report
-from tests.builder import GIT_ENV, PackageCopy
+from tests.builder import GIT_ENV, PackageCopy, rename_field
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +171,12 @@ def test_first_release_writes_version_created_and_archive(
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
         assert names == sorted(names) == list(result.entries)
-        assert zf.read("datapackage.json") == pkg.descriptor.read_bytes()
+        archived = json.loads(zf.read("datapackage.json"))
+        tree = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        for resource in archived["resources"]:  # bytes and hash: in the archive only
+            assert resource.pop("bytes") > 0
+            assert resource.pop("hash").startswith("sha256:")
+        assert archived == tree
         assert zf.read("CHANGELOG.md") == (pkg.root / "CHANGELOG.md").read_bytes()
         for name in ("README.md", "LICENSE", "data/claims.csv", "data/sources.csv"):
             assert zf.read(name) == (pkg.root / name).read_bytes()
@@ -208,18 +215,59 @@ def test_archive_entries_are_fixed(first_seen: tuple[PackageCopy, ReleaseResult]
         assert zf.comment == b""
 
 
-def test_descriptor_layout_is_kept(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
-    pkg, _result = first_seen
-    before = (ROOT / "datapackage.json").read_text(encoding="utf-8")
-    after = pkg.descriptor.read_text(encoding="utf-8")
-    changed = [
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [
         line
         for line in difflib.ndiff(before.splitlines(), after.splitlines())
         if line[:1] in "+-" and line[:2] != "? "
     ]
+
+
+def test_descriptor_layout_is_kept(first_seen: tuple[PackageCopy, ReleaseResult]) -> None:
+    pkg, result = first_seen
+    before = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    tree = pkg.descriptor.read_text(encoding="utf-8")
+    changed = _changed_lines(before, tree)
     assert changed
-    for line in changed:
-        assert any(f'"{key}"' in line for key in ("version", "created", "bytes", "hash")), line
+    for line in changed:  # the working tree: the version and the time only
+        assert any(f'"{key}"' in line for key in ("version", "created")), line
+    with zipfile.ZipFile(result.archive) as zf:
+        archived = zf.read("datapackage.json").decode("utf-8")
+    for line in _changed_lines(tree, archived):  # the archive: the bytes and hashes too
+        assert line.startswith("+ "), line
+        assert '"bytes"' in line or '"hash"' in line, line
+
+
+def test_a_release_leaves_nothing_to_go_stale(first: tuple[PackageCopy, ReleaseResult]) -> None:
+    """The working tree records no bytes or hash: editing the data after a release is no
+    warning, even under --strict."""
+    pkg, _result = first
+    assert '"hash"' not in pkg.descriptor.read_text(encoding="utf-8")
+    pkg.set("claims", STATEMENT, notes="Checked against the statement again.")
+    report = validate(pkg.root, strict=True)
+    assert report.valid, report.findings
+
+
+def test_validate_a_release_archive(
+    first_seen: tuple[PackageCopy, ReleaseResult], tmp_path: Path
+) -> None:
+    _pkg, result = first_seen
+    done = runner.invoke(app, ["validate", str(result.archive), "--strict"])
+    assert done.exit_code == 0, done.output
+    assert f"{result.archive}: valid — 0 errors, 0 warnings" in done.output
+    tampered = tmp_path / result.archive.name
+    with zipfile.ZipFile(result.archive) as zf, zipfile.ZipFile(tampered, "w") as out:
+        for info in zf.infolist():
+            content = zf.read(info)
+            if info.filename == "data/claims.csv":
+                content = content.replace(b"1302", b"1303")
+            out.writestr(info, content)
+    report = validate(tampered)
+    assert report.package == str(tampered)
+    assert {(f.rule, f.severity, f.path) for f in report.findings} >= {
+        ("hash-count", "error", "data/claims.csv"),
+    }
+    assert not report.valid
 
 
 def test_changelog_moves_the_unreleased_notes_under_the_version(
@@ -233,6 +281,21 @@ def test_changelog_moves_the_unreleased_notes_under_the_version(
     assert text.index("First release") < text.index("### Added\n\n- The seed data.")
     assert text.endswith(result.section)
     assert "- `claims`: 20 rows, 18 fields, key `claim_id`" in result.section
+
+
+def test_a_tree_still_recording_bytes_and_hash_loses_them_in_place() -> None:
+    """A descriptor released by 0.1.0 recorded them in the working tree: the next release
+    removes them there, changing no other line."""
+    text = (ROOT / "datapackage.json").read_text(encoding="utf-8")
+    old = text.replace(
+        '"path": "data/claims.csv",',
+        '"path": "data/claims.csv",\n      "bytes": 1,\n      "hash": "sha256:00",',
+        1,
+    )
+    assert old != text
+    updated = update_descriptor(old, "0.1.0", "2026-11-22T03:07:10Z", {},
+                                drop=RESOURCE_RELEASE_MANAGED)  # fmt: skip
+    assert updated == text
 
 
 def test_changelog_keeps_link_definitions_at_the_end() -> None:
@@ -319,6 +382,16 @@ def test_a_too_small_bump_is_refused_naming_the_changes(repo: PackageCopy) -> No
     assert result.bump == result.required_bump == Bump.MAJOR
 
 
+def test_a_field_no_rule_reads_renamed_is_released_as_major(repo: PackageCopy) -> None:
+    rename_field(repo, "places", "pcode", "p_code")
+    commit(repo)
+    with pytest.raises(ReleaseRefused, match=r"major: places\.p_code: field pcode renamed"):
+        make_release(repo.root, bump="minor", source_date_epoch=EPOCH)
+    result = make_release(repo.root, bump="major", source_date_epoch=EPOCH)
+    assert (result.version, result.required_bump) == ("1.0.0", Bump.MAJOR)
+    assert "**Downstream users must act**" in result.section
+
+
 def test_an_additive_change_needs_a_minor_release(repo: PackageCopy) -> None:
     add_claim(repo)
     with pytest.raises(ReleaseRefused, match=r"minor: claims: 1 row added"):
@@ -365,8 +438,10 @@ def test_an_untagged_release_is_not_taken_for_a_first_one(
 ) -> None:
     pkg, _result = first  # released without --tag, outside git: no v* tag to compare with
     pkg.set("claims", STATEMENT, notes="Checked again.")
-    with pytest.raises(ReleaseRefused, match=r"no v\* tag to compare with.*\(0\.1\.0\)"):
+    with pytest.raises(ReleaseRefused, match=r"no v\* tag and no commit.*\(0\.1\.0\)"):
         make_release(pkg.root, version="0.1.1", source_date_epoch=EPOCH)
+    with pytest.raises(ReleaseRefused, match=r"no v\* tag and no commit.*\(0\.1\.0\)"):
+        make_release(pkg.root, bump="minor", source_date_epoch=EPOCH)  # as helpful as --version
     baseline = str(pkg.root / "dist" / ARCHIVE.format("0.1.0"))  # the archive will do
     result = make_release(pkg.root, bump="patch", baseline=baseline, source_date_epoch=EPOCH)
     assert (result.previous, result.version, result.required_bump) == ("0.1.0", "0.1.1", Bump.PATCH)
@@ -395,6 +470,10 @@ def test_tag_marks_a_commit_holding_the_release(repo: PackageCopy) -> None:
     assert git(root, "show", "v0.1.0:datapackage.json") + "\n" == repo.descriptor.read_text()
     assert git(root, "log", "-1", "--format=%s", "v0.1.0") == "Release casualty-claims 0.1.0"
     assert "First release of `casualty-claims`" in git(root, "tag", "-n20", "-l", "v0.1.0")
+    message = git(root, "for-each-ref", "--format=%(contents)", "refs/tags/v0.1.0")
+    section = (root / "CHANGELOG.md").read_text(encoding="utf-8").split("## [0.1.0]")[1]
+    assert "### Added\n\n- The seed data." in message  # git's clean-up would strip "###" lines
+    assert message.endswith(section.strip())  # the CHANGELOG section, verbatim
     assert git(root, "status", "--porcelain") == ""
     add_claim(repo)
     commit(repo)
@@ -411,7 +490,53 @@ def test_tag_needs_the_released_files_committed(repo: PackageCopy) -> None:
     assert files(repo.root) == before
 
 
-# --- atomicity --------------------------------------------------------------------------------
+# --- a clone without tags ------------------------------------------------------------------
+
+
+@pytest.fixture
+def clone(released: Path, tmp_path: Path) -> PackageCopy:
+    """A clone of the released repository, without its tags (as actions/checkout makes one),
+    and with a contribution committed since the release."""
+    contributed = tmp_path / "origin"
+    shutil.copytree(released, contributed, symlinks=True)
+    pkg = PackageCopy.__new__(PackageCopy)
+    pkg.root = contributed
+    add_claim(pkg)
+    commit(pkg, "a contribution")
+    root = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-tags", str(contributed), str(root))
+    assert git(root, "tag") == ""
+    pkg.root = root
+    return pkg
+
+
+def test_a_clone_without_tags_diffs_and_releases(clone: PackageCopy, tmp_path: Path) -> None:
+    root = clone.root
+    release_commit = git(root, "rev-list", "-1", "--grep", "Release casualty-claims 0.1.0", "HEAD")
+    diff = diff_packages("v0.1.0", "HEAD", repo=root)
+    assert diff.old.commit == release_commit
+    assert [(c.kind, c.bump) for c in diff.changes] == [("rows-added", Bump.MINOR)]
+    report = validate(root, changed_since="v0.1.0")
+    assert report.changed_since is not None
+    assert release_commit[:12] in report.changed_since
+    first = make_release(root, bump="minor", out=tmp_path / "a", source_date_epoch=EPOCH)
+    assert (first.previous, first.baseline, first.version) == ("0.1.0", "v0.1.0", "0.2.0")
+    assert first.baseline_commit == release_commit
+    released = files(root)
+    git(root, "checkout", "--", "datapackage.json", "CHANGELOG.md")  # the clone as it was
+    second = make_release(root, bump="minor", out=tmp_path / "b", source_date_epoch=EPOCH)
+    assert first.archive.read_bytes() == second.archive.read_bytes()  # reproducible
+    assert files(root) == released
+    git(root, "checkout", "--", "datapackage.json", "CHANGELOG.md")
+    clone.set("claims", STATEMENT, quote="وأشار التحالف الدولي في بيان")  # invalid data
+    before = files(root, tmp_path / "c")
+    with pytest.raises(ReleaseRefused, match="the package is not valid"):
+        make_release(root, bump="minor", out=tmp_path / "c", source_date_epoch=EPOCH)
+    assert files(root, tmp_path / "c") == before
+    assert not (tmp_path / "c").exists()
+
+
+# --- atomicity -----------------------------------------------------------------------------
 
 STEPS = [
     "check_paths",
@@ -568,6 +693,7 @@ KILLER = """
 import os, signal, sys
 import casualty_schema.release.steps as r
 from casualty_schema.report import Report
+from casualty_schema import validate
 
 step, nth = sys.argv[2], int(sys.argv[3])
 r.validate = lambda path: Report(str(path))  # validation has its own tests

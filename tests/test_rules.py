@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
-from casualty_schema import RULES, validate
+from casualty_schema import RULES, pipeline, validate
 from casualty_schema.findings import Finding
-from tests.builder import PackageCopy
+from casualty_schema.frames import Frames
+from casualty_schema.package.descriptor import PackageSpec
+from tests.builder import PackageCopy, rename_field
 
 TODAY = date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
@@ -568,3 +572,91 @@ def test_every_rule_has_a_failing_test() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     for rule in RULES:
         assert f'"{rule}"' in text.split("def test_bundled_package_passes", 1)[1], rule
+
+
+# --- what each rule reads ------------------------------------------------------------------
+
+
+def _fires_everywhere(pkg: PackageCopy) -> PackageCopy:
+    """The bundled package changed so that every rule has findings (each change from a test
+    above), the rows still well-formed."""
+    pkg.set("claims", C45, period_start="2017-02-30", notes="=1+1")  # dates.calendar, cells
+    pkg.set("claims", C352, claim_date="2017-06-02")  # dates.order
+    pkg.set("sources", "horrya-2019-06-01-coalition-1300", published_date="2027-01")
+    pkg.set("claims", C111, period_start="2019-05")  # dates.stock-instant
+    pkg.set("claims", CMP, value_max="10000")  # counts.bounds
+    pkg.set("claims", C26, places="syria,atlantis", notes="a\x00b")  # refs.places, cells
+    pkg.set("actors", "coalition", parent_id="coalition")  # refs.cycle
+    pkg.set("claims", C1302, value="300")  # quote.value, relations.updates
+    pkg.set("claims", C34502, period_end="2017-03", quote="وأشار التحالف الدولي في بيان 34,502")
+    pkg.set("metrics", "reports-open", keywords="xyz")  # quote.keywords
+    pkg.set("claims", C348, value="4000", value_text="4000")  # series.nesting
+    pkg.set("claims", C1300, value="100")  # relations.restates
+    pkg.relate(C45, "part_of", C20K)  # relations.part-of
+    pkg.add("claims", C3712, claim_id="srg-2019-again")  # duplicates.claim
+    pkg.add("claims", C348, claim_id="srg-2019-x-2017", period_start="2017", period_end="2017",
+            value="3500", value_text="348")  # fmt: skip
+    pkg.relate("srg-2019-x-2017", "part_of", C3712)  # relations.parts-sum
+    return pkg
+
+
+@pytest.fixture(scope="module")
+def firing(tmp_path_factory: pytest.TempPathFactory) -> tuple[PackageSpec, dict[str, pl.DataFrame]]:
+    pkg = _fires_everywhere(PackageCopy(tmp_path_factory.mktemp("firing")))
+    spec = pipeline.read_descriptor(pkg.descriptor)
+    structure, findings = pipeline.check_files(spec)
+    assert findings.filter(pl.col("severity") == "error").is_empty(), findings  # well-formed
+    return spec, structure.frames
+
+
+def _run(rule: str, spec: PackageSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    frames = Frames(spec, tables, TODAY)
+    frames.prepare()
+    return RULES[rule].run(frames).sort(pl.all(), nulls_last=True)
+
+
+def test_every_rule_declares_what_it_reads() -> None:
+    undeclared = [r for r, rule in RULES.items() if rule.reads is None]
+    assert not undeclared, f"declare @rule(reads={{resource: (fields, ...)}}) for {undeclared}"
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_a_rule_reads_only_the_fields_it_declares(
+    firing: tuple[PackageSpec, dict[str, pl.DataFrame]], rule: str
+) -> None:
+    """Run on frames holding only the fields it declares (the readiness gate requires no
+    more), each rule finds what it finds with every field there: the declaration covers every
+    field it reads, derived columns included."""
+    spec, tables = firing
+    everything = _run(rule, spec, tables)
+    assert not everything.is_empty(), f"the fixture must make {rule} fire"
+    reads = RULES[rule].reads
+    assert reads is not None
+    internal = ("__row", "__line")
+    only = {
+        name: table.select(c for c in table.columns if c in internal or c in reads.get(name, ()))
+        for name, table in tables.items()
+        if name in reads or not reads
+    }
+    if reads:
+        assert_frame_equal(_run(rule, spec, only), everything)
+    else:  # reads no field in particular: whichever are there (none, here)
+        _run(rule, spec, only)
+
+
+def test_a_field_no_rule_reads_may_be_renamed(pkg: PackageCopy) -> None:
+    rename_field(pkg, "places", "pcode", "p_code")
+    report = validate(pkg.descriptor, today=TODAY)
+    assert report.findings == []
+    assert len(report.rules) == len(RULES)
+
+
+def test_renaming_a_field_a_rule_reads_names_the_rules_not_run(pkg: PackageCopy) -> None:
+    rename_field(pkg, "claims", "quote", "quote_text")
+    report = validate(pkg.descriptor, today=TODAY)
+    f = only(report.findings)
+    assert (f.rule, f.severity, f.resource) == ("schema-error", "error", "claims")
+    assert "quote is missing (read by quote.value, quote.source-text, quote.keywords)" in f.message
+    assert not report.valid
+    assert "quote.value" not in report.rules
+    assert "dates.order" in report.rules  # the rules that do not read it still run

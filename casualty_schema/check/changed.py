@@ -3,31 +3,48 @@
 Every check still runs on the whole package (a new claim can break a rule together with an
 old one); only the findings are filtered: a finding is kept when its row's primary key is
 one added or changed since the ref, or when it is not about a row (the descriptor, a
-header). A resource that did not exist at the ref, or has no primary key, keeps all its
-findings. A finding that a pair of claims produces is reported on one of them (see each
-rule): when that one is old, the finding is left out with it.
+header). A resource that did not exist at the ref, has no primary key, or whose file cannot
+be read at the ref or now (the structural stage reports that), keeps all its findings. A
+finding that a pair of claims produces is reported on one of them (see each rule): when
+that one is old, the finding is left out with it.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import polars as pl
 
 from casualty_schema.compare.rows import diff_table
 from casualty_schema.package.descriptor import PackageSpec
-from casualty_schema.package.source import open_package
+from casualty_schema.package.source import Location, SourceError, locate, open_package
+
+ARGUMENT = "--changed-since"
 
 
-def changed_keys(spec: PackageSpec, ref: str) -> pl.DataFrame:
+def since(ref: str | Location, package: Path) -> Location:
+    """Where ``ref`` (a git ref, a version ``vX.Y.Z`` whose tag may be absent, a directory or
+    an archive) is, looked up from the package at ``package``: resolved before any check runs,
+    so that an empty or unknown ref fails at once (SourceError, naming the option)."""
+    repo = package if package.is_dir() else package.parent
+    return locate(ref, repo=repo, argument=ARGUMENT)
+
+
+def changed_keys(spec: PackageSpec, ref: str | Location) -> pl.DataFrame:
     """(resource, key) of every row added or changed since ``ref``; key = the primary-key
     cells joined with ", ", as findings give it. key null: every row of the resource."""
     parts = []
-    with open_package(ref, repo=spec.root) as old:
+    with open_package(ref, repo=spec.root, argument=ARGUMENT) as old:
         for name, resource in spec.resources.items():
             before = old.spec.resources.get(name)
             if before is None or not resource.primary_key:
                 parts.append(pl.DataFrame({"resource": [name], "key": [None]}, schema=_SCHEMA))
                 continue
-            table = diff_table(old.spec, before, spec, resource)
+            try:
+                table = diff_table(old.spec, before, spec, resource)
+            except SourceError:  # a file unreadable now is a finding; unreadable then, new
+                parts.append(pl.DataFrame({"resource": [name], "key": [None]}, schema=_SCHEMA))
+                continue
             if tuple(table.key) != tuple(resource.primary_key):
                 parts.append(pl.DataFrame({"resource": [name], "key": [None]}, schema=_SCHEMA))
                 continue

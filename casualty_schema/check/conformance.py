@@ -19,6 +19,7 @@ The canonical package itself (``name`` casualty-claims) is not checked against i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -164,35 +165,61 @@ def _finding(change: Change, spec: PackageSpec, path: str) -> dict[str, Any]:
     )
 
 
+#: What a rule reads: resource -> fields (``@rule(reads=...)``); None: not declared.
+Reads = Mapping[str, tuple[str, ...]] | None
+
+
 def rule_ready(
-    spec: PackageSpec, tables: dict[str, pl.DataFrame]
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """The typed tables the consistency rules can run on: a canonical resource whose frame
-    lacks a canonical field, or has it with another type, is left out (the rules that need it
-    do not run) and reported as one ``schema-error``. A conformance error says the same of a
-    downstream package; this also covers a package that calls itself the canonical one."""
+    spec: PackageSpec, tables: dict[str, pl.DataFrame], reads: Mapping[str, Reads]
+) -> tuple[dict[str, pl.DataFrame], frozenset[str], pl.DataFrame]:
+    """What the consistency rules (``reads``: rule id -> the fields it reads) can run on.
+
+    The rules see each canonical field only with its canonical type: a column of another type
+    is taken out of their frames. A rule that reads a field its package lacks (or has with
+    another type) is not run, and one ``schema-error`` per resource names the fields and the
+    rules; a field no rule reads may be renamed, retyped or removed (the schema, not the
+    rules, says what a package holds). A rule that declares nothing (``None``) is taken to
+    read every canonical field. Returns the frames, the rules not run, and the findings. A
+    conformance error says more of a downstream package; this also covers a package that
+    calls itself the canonical one."""
     canonical = canonical_package()
     ready: dict[str, pl.DataFrame] = {}
-    rows: list[dict[str, Any]] = []
+    unusable: dict[str, dict[str, str]] = {}  # resource -> field -> what is wrong with it
     for name, table in tables.items():
         expected = canonical.resources.get(name)
         if expected is None:
             ready[name] = table
             continue
-        problems = [
-            f"{f.name} is missing" if f.name not in table.columns
-            else f"{f.name} is {table.schema[f.name]}, not {polars_dtype(f)}"
+        wrong = {
+            f.name: f"{f.name} is {table.schema[f.name]}, not {polars_dtype(f)}"
             for f in expected.fields
-            if f.name not in table.columns or table.schema[f.name] != polars_dtype(f)
-        ]  # fmt: skip
-        if problems:
-            rows.append(
-                error("schema-error").finding(
-                    resource=name,
-                    path=spec.resources[name].path,
-                    note="the consistency rules that need it were not run: " + "; ".join(problems),
-                )
+            if f.name in table.columns and table.schema[f.name] != polars_dtype(f)
+        }
+        ready[name] = table.drop(list(wrong))
+        unusable[name] = wrong
+    everything = {n: tuple(r.field_names) for n, r in canonical.resources.items()}
+    not_run: dict[str, dict[str, list[str]]] = {}  # resource -> problem -> rule ids
+    for rule_id, declared in reads.items():
+        for name, fields in (everything if declared is None else declared).items():
+            if name not in unusable:
+                continue  # a resource the package does not have: the rule says what it needs
+            for f in fields:
+                if f in unusable[name] or f not in ready[name].columns:
+                    problem = unusable[name].get(f, f"{f} is missing")
+                    not_run.setdefault(name, {}).setdefault(problem, []).append(rule_id)
+    rows = [
+        error("schema-error").finding(
+            resource=name,
+            path=spec.resources[name].path,
+            note="; ".join(
+                f"{problem} (read by {', '.join(dict.fromkeys(rules))})"
+                for problem, rules in problems.items()
             )
-        else:
-            ready[name] = table
-    return ready, findings_frame(rows)
+            + ": the rules that read it were not run",
+            hint="keep the field's canonical name and type (docs/rules.md lists the fields each "
+            "rule reads), or accept that those rules do not run",
+        )
+        for name, problems in not_run.items()
+    ]
+    skipped = frozenset(r for problems in not_run.values() for rs in problems.values() for r in rs)
+    return ready, skipped, findings_frame(rows)

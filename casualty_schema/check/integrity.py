@@ -1,11 +1,11 @@
-"""The ``bytes`` and ``hash`` a release records for each resource, checked against the files.
+"""The ``bytes`` and ``hash`` a descriptor records for each resource, checked against the files.
 
-``casualty-schema release`` writes each resource's size and SHA-256 into datapackage.json.
-Between releases the data changes with every contribution, so a mismatch is a *warning*
-(``byte-count``, ``hash-count``: the frictionless names): the data changed since the
-release that recorded them, and the next release records the new ones. frictionless calls
-it an error; this deliberate difference is documented in docs/structure.md. In a release
-archive the two match, which the release tests check.
+``casualty-schema release`` records each resource's size and SHA-256 in the descriptor of the
+release archive only: the working tree's ``datapackage.json`` never carries them (the release
+removes any it finds), so that no contribution makes them stale. Where a descriptor does
+record them — a release archive, or a package that keeps them itself — a file that does not
+match is an *error* (``byte-count``, ``hash-count``), as frictionless reports it: the file is
+not the one released. ``validate dist/<name>-<version>.zip`` checks an archive this way.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
 
 
 def check_integrity(package: PackageSpec) -> pl.DataFrame:
-    """A warning for each resource whose file differs from its recorded bytes or hash."""
+    """An error for each resource whose file differs from its recorded bytes or hash."""
     rows: list[dict[str, Any]] = []
     root = package.root.resolve()
     for name, resource in package.resources.items():
@@ -37,7 +37,7 @@ def check_integrity(package: PackageSpec) -> pl.DataFrame:
         size = path.stat().st_size
         if isinstance(declared_bytes, int) and declared_bytes != size:
             rows.append(
-                _warning(error("byte-count"), name, resource.path, str(declared_bytes), size)
+                _mismatch(error("byte-count"), name, resource.path, str(declared_bytes), size)
             )
         if isinstance(declared_hash, str):
             algorithm, _, digest = declared_hash.rpartition(":")
@@ -46,15 +46,27 @@ def check_integrity(package: PackageSpec) -> pl.DataFrame:
                 actual = hashlib.new(algorithm, path.read_bytes()).hexdigest()
                 if actual != digest.lower():
                     rows.append(
-                        _warning(error("hash-count"), name, resource.path, declared_hash, actual)
+                        _mismatch(error("hash-count"), name, resource.path, declared_hash, actual)
                     )
     return findings_frame(rows)
 
 
-def _warning(
+def _mismatch(
     kind: ErrorType, resource: str, path: str, declared: str, actual: object
 ) -> dict[str, Any]:
     field = "hash" if kind.type == "hash-count" else "bytes"
     return kind.finding(
-        resource=resource, path=path, field=field, value=declared, declared=declared, actual=actual
+        resource=resource,
+        path=path,
+        field=field,
+        value=declared,
+        declared=declared,
+        actual=actual,
+        hint=HINT,
     )
+
+
+HINT = (
+    "in a working tree, delete bytes and hash from this resource in datapackage.json (a release "
+    "records them in its archive); in a release archive, the file was changed after the release"
+)

@@ -19,7 +19,7 @@ added field breaks; an added enum code is minor; a removed claim is major unless
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,11 @@ from casualty_schema.compare.rows import (
     with_corrections,
 )
 from casualty_schema.package.descriptor import PackageSpec
-from casualty_schema.package.source import open_package
+from casualty_schema.package.source import PackageSource, open_package
 
 __all__ = ["LAYOUT", "Bump", "Change", "Diff", "Side", "TableDiff", "diff_packages", "diff_specs"]
 
-LAYOUT = "casualty-schema/diff/1"
+LAYOUT = "casualty-schema/diff/2"
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,17 @@ class Side:
     label: str
     name: str | None = None
     version: str | None = None
+    commit: str | None = None  # a git ref: the commit it resolved to
+    found: str | None = None  # a version without its tag: how its release commit was found
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "name": self.name, "version": self.version}
+        return {
+            "label": self.label,
+            "name": self.name,
+            "version": self.version,
+            "commit": self.commit,
+            "found": self.found,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,9 +103,25 @@ class Diff:
 def diff_packages(old: str | Path, new: str | Path, *, repo: Path | None = None) -> Diff:
     """Compare the packages at two locations (directory, datapackage.json, release archive
     or git ref, looked up in ``repo``: default the current directory). Raises
-    :class:`~casualty_schema.package.source.SourceError` when either cannot be read."""
-    with open_package(old, repo=repo) as a, open_package(new, repo=repo) as b:
-        return diff_specs(a.spec, b.spec, old_label=a.label, new_label=b.label)
+    :class:`~casualty_schema.package.source.SourceError` when either cannot be read (an
+    empty location included: it is never taken for the working tree)."""
+    with (
+        open_package(old, repo=repo, argument="OLD") as a,
+        open_package(new, repo=repo, argument="NEW") as b,
+    ):
+        diff = diff_specs(a.spec, b.spec, old_label=a.label, new_label=b.label)
+        return with_sources(diff, a, b)
+
+
+def with_sources(diff: Diff, old: PackageSource | None, new: PackageSource | None) -> Diff:
+    """``diff`` with the commits its git sides resolved to, and how they were found."""
+
+    def side(s: Side, source: PackageSource | None) -> Side:
+        if source is None or source.commit is None:
+            return s
+        return replace(s, commit=source.commit, found=source.found)
+
+    return replace(diff, old=side(diff.old, old), new=side(diff.new, new))
 
 
 def diff_specs(

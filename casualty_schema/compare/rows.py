@@ -105,11 +105,11 @@ def read_rows(package: PackageSpec, resource: ResourceSpec) -> pl.DataFrame:
     """A resource's rows as ``validate`` reads them, every column as text named by its header
     label (the data as written: a schema that relabels a column does not change its values),
     missing values as null. Raises SourceError when the file cannot be read or its header
-    leaves no row readable (the finding that says why, on one line)."""
+    leaves no row readable (the finding that says why, on one line, after the file's path)."""
     table = read_table(package, resource)
     unreadable = table.findings.filter(pl.col("rule").is_in(["source-error", "encoding-error"]))
     if not unreadable.is_empty():
-        raise SourceError(str(unreadable.get_column("message")[0]))
+        raise SourceError(f"{resource.path}: {unreadable.get_column('message')[0]}")
     if table.header is not None and not table.columns:
         labels = table.findings.get_column("message").to_list()
         raise SourceError(f"{resource.path}: its header leaves no row readable: {labels[0]}")
@@ -141,10 +141,9 @@ def _replaced_frame(key: Sequence[str]) -> pl.DataFrame:
 
 
 def first_table(new: PackageSpec, resource: ResourceSpec) -> TableDiff:
-    try:
-        rows = read_rows(new, resource)
-    except SourceError as error:
-        return _not_compared(resource.name, 0, 0, str(error))
+    """The rows of a resource that is new (a first release); raises SourceError naming the
+    file when it cannot be read."""
+    rows = _read(new, resource, "NEW")
     key = tuple(k for k in resource.primary_key if k in rows.columns)
     return TableDiff(
         resource.name,
@@ -159,30 +158,22 @@ def first_table(new: PackageSpec, resource: ResourceSpec) -> TableDiff:
     )
 
 
-def _not_compared(name: str, old_rows: int, new_rows: int, note: str) -> TableDiff:
-    return TableDiff(
-        name,
-        (),
-        (),
-        old_rows,
-        new_rows,
-        _empty([]),
-        _empty([]),
-        _changed_frame(()),
-        _replaced_frame(()),
-        note=f"rows not compared: {note}",
-    )
+def _read(package: PackageSpec, resource: ResourceSpec, side: str) -> pl.DataFrame:
+    """:func:`read_rows`, its error naming the side (OLD or NEW) the file belongs to: a file
+    that cannot be read is never "no changes" (a gate would pass on it)."""
+    try:
+        return read_rows(package, resource)
+    except SourceError as error:
+        raise SourceError(f"{side} {error}") from None
 
 
 def diff_table(
     old_package: PackageSpec, old: ResourceSpec, new_package: PackageSpec, new: ResourceSpec
 ) -> TableDiff:
-    """Rows of one resource keyed by primary key, compared with joins (no per-row loop)."""
-    try:
-        a = read_rows(old_package, old)
-        b = read_rows(new_package, new)
-    except SourceError as error:
-        return _not_compared(new.name, 0, 0, str(error))
+    """Rows of one resource keyed by primary key, compared with joins (no per-row loop).
+    Raises SourceError, naming the side and the file, when either file cannot be read."""
+    a = _read(old_package, old, "OLD")
+    b = _read(new_package, new, "NEW")
     columns = [c for c in b.columns if c in a.columns and c in new.field_names]
     a = a.select(columns)
     b = b.select(columns)

@@ -8,16 +8,33 @@ A package location is, in this order:
   and archives that hold more than :data:`MAX_ARCHIVE_BYTES` uncompressed or more than
   :data:`MAX_ARCHIVE_ENTRIES` entries (zip bombs);
 - a git ref of the repository (``v0.1.0``, ``HEAD``, a commit): ``git archive`` of that
-  commit, at the same place in the repository as the directory we were asked from.
+  commit, at the same place in the repository as the directory we were asked from;
+- a released version ``vX.Y.Z`` whose tag this clone lacks (tags do not travel with every
+  clone, and ``actions/checkout`` fetches none): the commit that recorded that release, found
+  in the history itself (:func:`release_commits`) — the commit at which ``datapackage.json``'s
+  ``version`` became X.Y.Z while ``CHANGELOG.md`` records ``## [X.Y.Z]`` as released. The
+  :class:`Location` says which commit it used, and how it was found.
 
-An existing path always wins over a ref of the same name. Whatever cannot be read raises
-:class:`SourceError`, whose message is one line fit for a terminal (the CLI exits 2).
+An existing path always wins over a ref of the same name. An empty or blank location is never
+the working tree: it is an error naming the argument it was given for (``git describe``
+printing nothing must not turn a gate into a pass). Whatever cannot be read raises
+:class:`SourceError`, whose message is one line fit for a terminal (the CLI exits 2); a ref
+git cannot resolve gets a hint (fetch the tags; give a release as ``vX.Y.Z``).
 Temporary directories live as long as the ``with`` block of :func:`open_package`.
+
+This module is also where the releases a history records are found
+(:func:`released_versions`, :func:`release_commits`, :func:`last_release`): ``release`` takes
+its default baseline from them when no ``v*`` tag exists, and resolves refs here like every
+other command. (It runs past 500 lines for that reason: resolving a ref needs the release
+history, and the history needs the same git plumbing, so they stay in the one place refs are
+resolved rather than in two modules that import each other.)
 """
 
 from __future__ import annotations
 
 import io
+import json
+import re
 import stat
 import subprocess
 import tarfile
@@ -42,6 +59,25 @@ class SourceError(Exception):
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a package is to be read from, resolved but not yet read (:func:`locate`)."""
+
+    label: str  # the location as given
+    kind: str  # "directory", "descriptor", "archive" or "git"
+    path: Path | None = None  # a directory, descriptor or archive
+    commit: str | None = None  # for a git ref: the commit it resolved to
+    repo: Path | None = None  # for a git ref: where in the repository the package is read
+    found: str | None = None  # how a version without its tag was found (for the user)
+
+    @property
+    def described(self) -> str:
+        """The label, and for a git ref the commit it resolved to (and how, when not by git)."""
+        if self.commit is None:
+            return self.label
+        return f"{self.label} ({self.found or 'commit ' + self.commit[:12]})"
+
+
+@dataclass(frozen=True)
 class PackageSource:
     """A package read from a location: what it was called, what it was, and its spec."""
 
@@ -49,46 +85,104 @@ class PackageSource:
     kind: str  # "directory", "descriptor", "archive" or "git"
     spec: PackageSpec
     commit: str | None = None  # for a git ref: the commit it resolved to
+    found: str | None = None  # how a version without its tag was found (Location.found)
+
+
+def locate(
+    location: str | Path | Location, *, repo: Path | None = None, argument: str | None = None
+) -> Location:
+    """Resolve ``location`` without reading it: a directory, a descriptor, an archive or a
+    git ref of the repository holding ``repo`` (default: the current directory). Raises
+    SourceError, its message prefixed with ``argument`` (the option or argument the location
+    was given for) when one is named."""
+    if isinstance(location, Location):
+        return location
+    try:
+        return _locate(str(location), repo)
+    except SourceError as error:
+        raise _named(error, argument) from None
+
+
+def _locate(label: str, repo: Path | None) -> Location:
+    if not label.strip():
+        raise SourceError(
+            "empty: give a git ref (HEAD~1, v0.1.0), a package directory or a release "
+            "archive (a command that was to print a ref, such as git describe, printed nothing)"
+        )
+    path = Path(label)
+    if path.is_dir() or path.name == "datapackage.json" or path.suffix == ".json":
+        if not path.exists():
+            raise SourceError(f"{label}: no such file or directory")
+        return Location(label, "directory" if path.is_dir() else "descriptor", path=path)
+    if path.is_file():
+        if not is_archive(path):
+            raise SourceError(
+                f"{label}: not a directory, a datapackage.json or a zip archive of a package"
+            )
+        return Location(label, "archive", path=path)
+    base = (repo or Path.cwd()).resolve()
+    commit, found = resolve_ref(label, base)
+    return Location(label, "git", commit=commit, repo=base, found=found)
 
 
 @contextmanager
 def open_package(
-    location: str | Path,
+    location: str | Path | Location,
     *,
     repo: Path | None = None,
+    argument: str | None = None,
     max_bytes: int = MAX_ARCHIVE_BYTES,
     max_entries: int = MAX_ARCHIVE_ENTRIES,
 ) -> Iterator[PackageSource]:
-    """Read the package at ``location``; ``repo`` (default: the current directory) is where
-    git refs are looked up, and the place in the repository the package is read from."""
-    label = str(location)
-    path = Path(location)
-    if path.is_dir() or path.name == "datapackage.json" or path.suffix == ".json":
-        if not path.exists():
-            raise SourceError(f"{label}: no such file or directory")
-        kind = "directory" if path.is_dir() else "descriptor"
-        yield PackageSource(label, kind, _load(path, label))
+    """Read the package at ``location`` (as :func:`locate` resolves it); ``repo`` (default:
+    the current directory) is where git refs are looked up, and the place in the repository
+    the package is read from; ``argument`` names what the location was given for in errors."""
+    where = locate(location, repo=repo, argument=argument)
+    if where.kind in ("directory", "descriptor"):
+        assert where.path is not None
+        with _naming(argument):
+            spec = _load(where.path, where.label)
+        yield PackageSource(where.label, where.kind, spec)
         return
-    if path.is_file():
-        if not zipfile.is_zipfile(path):
-            raise SourceError(
-                f"{label}: not a directory, a datapackage.json or a zip archive of a package"
-            )
-        with tempfile.TemporaryDirectory(prefix="casualty-schema-") as tmp:
-            root = Path(tmp)
-            extract_zip(path, root, label=label, max_bytes=max_bytes, max_entries=max_entries)
-            yield PackageSource(label, "archive", _load(_find_descriptor(root, label), label))
-        return
-    base = (repo or Path.cwd()).resolve()
-    commit = resolve_ref(label, base)
     with tempfile.TemporaryDirectory(prefix="casualty-schema-") as tmp:
-        root = Path(tmp)
-        prefix = extract_ref(commit, base, root, label=label, max_bytes=max_bytes)
-        descriptor = root / prefix / "datapackage.json"
-        if not descriptor.is_file():
-            where = f"{prefix}/datapackage.json" if prefix else "datapackage.json"
-            raise SourceError(f"{label}: the commit has no {where}")
-        yield PackageSource(label, "git", _load(descriptor, label), commit)
+        with _naming(argument):
+            spec = _unpack(where, Path(tmp), max_bytes=max_bytes, max_entries=max_entries)
+        yield PackageSource(where.label, where.kind, spec, where.commit, where.found)
+
+
+@contextmanager
+def _naming(argument: str | None) -> Iterator[None]:
+    """A SourceError raised inside, its message prefixed with ``argument``."""
+    try:
+        yield
+    except SourceError as error:
+        raise _named(error, argument) from None
+
+
+def _named(error: SourceError, argument: str | None) -> SourceError:
+    return SourceError(f"{argument}: {error}" if argument else str(error))
+
+
+def _unpack(where: Location, root: Path, *, max_bytes: int, max_entries: int) -> PackageSpec:
+    """An archive or a commit's tree extracted into ``root``, and its descriptor read."""
+    label = where.label
+    if where.kind == "archive":
+        assert where.path is not None
+        extract_zip(where.path, root, label=label, max_bytes=max_bytes, max_entries=max_entries)
+        return _load(_find_descriptor(root, label), label)
+    assert where.commit is not None
+    assert where.repo is not None
+    prefix = extract_ref(where.commit, where.repo, root, label=label, max_bytes=max_bytes)
+    descriptor = root / prefix / "datapackage.json"
+    if not descriptor.is_file():
+        inside = f"{prefix}/datapackage.json" if prefix else "datapackage.json"
+        raise SourceError(f"{label}: the commit has no {inside}")
+    return _load(descriptor, label)
+
+
+def is_archive(path: Path) -> bool:
+    """Whether ``path`` is a zip archive (a release), not a descriptor or a directory."""
+    return path.is_file() and path.suffix != ".json" and zipfile.is_zipfile(path)
 
 
 def _load(path: Path, label: str) -> PackageSpec:
@@ -219,8 +313,10 @@ def repo_root(path: Path) -> Path | None:
     return Path(out.decode().strip()).resolve()
 
 
-def resolve_ref(ref: str, repo: Path) -> str:
-    """The commit ``ref`` names in the repository holding ``repo``."""
+def resolve_ref(ref: str, repo: Path) -> tuple[str, str | None]:
+    """The commit ``ref`` names in the repository holding ``repo``, and how it was found
+    when git does not know the name: a version ``vX.Y.Z`` whose tag is absent is the commit
+    that recorded that release (:func:`release_commits`). None: git resolved the name."""
     if repo_root(repo) is None:
         raise SourceError(
             f"{ref}: no such file or directory (and {repo} is not in a git repository)"
@@ -229,9 +325,161 @@ def resolve_ref(ref: str, repo: Path) -> str:
         raise SourceError(f"{ref}: not a file, directory or git ref")
     try:
         out = git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        return out.decode().strip(), None
     except SourceError:
-        raise SourceError(f"{ref}: no such file, directory or git ref") from None
-    return out.decode().strip()
+        pass
+    history = release_commits(repo)
+    tag = VERSION_TAG.fullmatch(ref)
+    if tag is not None:
+        release = next((r for r in history.releases if r.version == tag.group(1)), None)
+        if release is not None:
+            return release.commit, f"no tag {ref}: {release.described}"
+        raise SourceError(
+            f"{ref}: no such tag, and no commit of this history recorded release "
+            f"{tag.group(1)}{history.listed}; {history.hint}"
+        )
+    raise SourceError(
+        f"{ref}: no such file, directory or git ref; {history.hint}; a release? give its "
+        f"version, vX.Y.Z{history.listed}"
+    )
+
+
+# --- the releases a history records ---------------------------------------------------------
+
+#: A version as semantic versioning writes it (no pre-release or build part).
+VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+#: A release named as its tag is: ``vX.Y.Z``.
+VERSION_TAG = re.compile(r"v(" + VERSION.pattern + ")")
+_RELEASED = re.compile(r"^## \[(" + VERSION.pattern + r")\]", re.M)
+DESCRIPTOR = "datapackage.json"
+CHANGELOG = "CHANGELOG.md"
+
+
+def released_versions(text: str) -> list[str]:
+    """The versions a CHANGELOG records as released (``## [X.Y.Z] ...`` headings), newest
+    first as written."""
+    return [m.group(1) for m in _RELEASED.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release found in the history: its version and the commit that recorded it."""
+
+    version: str
+    commit: str
+
+    @property
+    def described(self) -> str:
+        return f"commit {self.commit[:12]}, which recorded release {self.version}"
+
+
+@dataclass(frozen=True)
+class History:
+    """The release commits of a history, newest first, and whether it was cut short."""
+
+    releases: tuple[Release, ...]
+    shallow: bool  # a shallow clone: older releases may lie beyond its history
+
+    @property
+    def listed(self) -> str:
+        if not self.releases:
+            return ""
+        return (
+            " (this history records "
+            + ", ".join(f"v{r.version} at {r.commit[:12]}" for r in self.releases)
+            + ")"
+        )
+
+    @property
+    def hint(self) -> str:
+        hint = "a tag of the repository you cloned? fetch the tags (git fetch --tags)"
+        if self.shallow:
+            hint += (
+                "; this clone is shallow, and the commit may lie beyond it: git fetch "
+                "--unshallow (actions/checkout: fetch-depth: 0)"
+            )
+        return hint
+
+
+def release_commits(repo: Path) -> History:
+    """Every commit of HEAD's history that recorded a release, newest first: a commit at which
+    the package's ``datapackage.json`` (at ``repo``'s place in the repository) has a
+    ``version`` that its ``CHANGELOG.md`` records as released (``## [X.Y.Z]``), where its
+    parent's (the nearest earlier commit changing either file) did not record that release.
+    Later commits that only carry the released version on are not release commits. In a
+    shallow clone, a commit whose parents lie beyond the clone is not taken for one."""
+    top = repo_root(repo)
+    if top is None:
+        return History((), shallow=False)
+    prefix = repo.resolve().relative_to(top).as_posix()
+    paths = (
+        [DESCRIPTOR, CHANGELOG]
+        if prefix == "."
+        else [f"{prefix}/{DESCRIPTOR}", f"{prefix}/{CHANGELOG}"]
+    )
+    shallow = git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    try:
+        log = git(top, "log", "--parents", "--format=%H %P", "HEAD", "--", *paths).decode()
+    except SourceError:
+        return History((), shallow)  # no commit yet
+    commits = [line.split() for line in log.splitlines() if line.strip()]
+    if not commits:
+        return History((), shallow)
+    wanted = "".join(f"{c[0]}:{p}\n" for c in commits for p in paths).encode()
+    blobs = _batch(git(top, "cat-file", "--batch", input=wanted))
+    state: dict[str, str | None] = {}
+    for i, commit in enumerate(commits):
+        descriptor, changelog = blobs[2 * i], blobs[2 * i + 1]
+        version = _version(descriptor)
+        released = (
+            changelog is not None
+            and version is not None
+            and version in (released_versions(changelog.decode("utf-8", "replace")))
+        )
+        state[commit[0]] = version if released else None
+    releases = []
+    for sha, *parents in commits:
+        version = state[sha]
+        if version is None or any(state.get(p) == version for p in parents):
+            continue
+        if not parents and shallow:
+            continue  # its history is cut: its parent may have recorded the release already
+        releases.append(Release(version, sha))
+    return History(tuple(releases), shallow)
+
+
+def last_release(repo: Path) -> Release | None:
+    """The newest release commit of HEAD's history (:func:`release_commits`), or None."""
+    history = release_commits(repo)
+    return history.releases[0] if history.releases else None
+
+
+def _batch(out: bytes) -> list[bytes | None]:
+    """The objects ``git cat-file --batch`` printed, in order; None for a missing one."""
+    found: list[bytes | None] = []
+    at = 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append(out[at : at + size])
+        at += size + 1
+    return found
+
+
+def _version(descriptor: bytes | None) -> str | None:
+    """The ``version`` of a descriptor's bytes, or None when it has none or is not JSON."""
+    if descriptor is None:
+        return None
+    try:
+        version = json.loads(descriptor.decode("utf-8-sig")).get("version")
+    except (ValueError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
 
 
 def extract_ref(

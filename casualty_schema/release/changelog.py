@@ -1,10 +1,13 @@
 """Editing ``CHANGELOG.md`` (Keep a Changelog): the "Unreleased" notes move under the new
-version, after the generated summary of the changes; and the versions it records as released.
+version, after the generated summary of the changes; and the versions it records as released
+(:func:`~casualty_schema.package.source.released_versions`, where refs are resolved).
 """
 
 from __future__ import annotations
 
 import re
+
+from casualty_schema.package.source import released_versions
 
 __all__ = ["released_versions", "update_changelog"]
 
@@ -41,12 +44,3 @@ def update_changelog(text: str, version: str, date: str, summary: str) -> tuple[
     if links:
         updated = updated.rstrip("\n") + "\n\n" + links
     return updated, section
-
-
-_RELEASED = re.compile(r"^## \[([0-9]+\.[0-9]+\.[0-9]+)\]", re.M)
-
-
-def released_versions(text: str) -> list[str]:
-    """The versions a CHANGELOG records as released (``## [X.Y.Z] ...`` headings), newest
-    first as written."""
-    return _RELEASED.findall(text)

@@ -1,12 +1,14 @@
-"""Editing ``datapackage.json`` in place: a release sets ``version``, ``created`` and each
-resource's ``bytes`` and ``hash`` while keeping the file's layout (indentation, key order,
-everything else byte for byte), so that the release commit shows only what it changed.
+"""Editing ``datapackage.json`` in place: a release sets ``version`` and ``created`` (in the
+working tree and in the archive) and each resource's ``bytes`` and ``hash`` (in the archive
+only: the working tree's descriptor never records them, and loses any it still has) while
+keeping the file's layout (indentation, key order, everything else byte for byte), so that
+the release commit shows only what it changed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,19 +16,28 @@ __all__ = ["update_descriptor"]
 
 
 def update_descriptor(
-    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
+    text: str,
+    version: str,
+    created: str,
+    stats: Mapping[int, tuple[int, str]],
+    drop: Collection[str] = (),
 ) -> str:
     """The descriptor's text with ``version``, ``created`` and, for resource ``i`` of
-    ``stats``, ``bytes`` and ``hash`` set. Edits in place, keeping the file's layout; if
-    that fails, the descriptor is written anew (indented)."""
+    ``stats``, ``bytes`` and ``hash`` set; the resource properties named in ``drop``
+    removed from every resource (``stats`` wins over ``drop``). Edits in place, keeping the
+    file's layout; if that fails, the descriptor is written anew (indented)."""
     expected = json.loads(text)
     expected["version"] = version
     expected["created"] = created
+    for i, resource in enumerate(expected.get("resources") or []):
+        if isinstance(resource, dict) and i not in stats:
+            for key in drop:
+                resource.pop(key, None)
     for i, (size, digest) in stats.items():
         expected["resources"][i]["bytes"] = size
         expected["resources"][i]["hash"] = digest
     try:
-        edited = _edit_in_place(text, version, created, stats)
+        edited = _edit_in_place(text, version, created, stats, drop)
         if json.loads(edited) == expected:
             return edited
     except (ValueError, KeyError, IndexError):
@@ -96,10 +107,27 @@ def _parse(text: str, i: int) -> _Node:
 
 
 def _edit_in_place(
-    text: str, version: str, created: str, stats: Mapping[int, tuple[int, str]]
+    text: str,
+    version: str,
+    created: str,
+    stats: Mapping[int, tuple[int, str]],
+    drop: Collection[str],
 ) -> str:
     top = _parse(text, 0)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+
+    def remove_member(obj: _Node, key: str) -> None:
+        """The member and the separator before it (after it, for the first member) go; a
+        line it had to itself goes with it."""
+        members = list(obj.members.items())
+        at = next(i for i, (k, _) in enumerate(members) if k == key)
+        key_start, value = members[at][1]
+        if at > 0:  # from the end of the previous value: its comma, the line break, the member
+            edits.append((members[at - 1][1][1].end, value.end, ""))
+        elif len(members) > 1:  # the first of several: up to the next member's key
+            edits.append((key_start, members[1][1][0], ""))
+        else:
+            edits.append((key_start, value.end, ""))
 
     def set_member(obj: _Node, key: str, value: Any, after: list[str]) -> None:
         encoded = json.dumps(value, ensure_ascii=False)
@@ -119,6 +147,10 @@ def _edit_in_place(
     set_member(top, "version", version, ["title", "name"])
     set_member(top, "created", created, ["version", "title", "name"])
     resources = top.members["resources"][1]
+    for i, resource in enumerate(resources.items):
+        if i not in stats:
+            for key in [k for k in resource.members if k in drop]:
+                remove_member(resource, key)
     for i, (size, digest) in stats.items():
         resource = resources.items[i]
         set_member(resource, "bytes", size, ["encoding", "mediatype", "format", "path"])

@@ -5,17 +5,21 @@
    one-line errors (:class:`ReleaseError`) before anything is read or written.
 1. **Validate** the package; any error refuses the release (:class:`ReleaseRefused`), as
    does a package name that cannot name a file (a resource's is a descriptor error).
-2. **Diff** against the baseline (default: the newest ``v*`` tag; none is a first release)
-   and refuse a version bump smaller than the changes need, naming the changes.
-3. **Stage** the new ``datapackage.json`` (``version``, ``created``, and each resource's
-   ``bytes`` and ``hash``), the new ``CHANGELOG.md`` (the "Unreleased" notes moved under the
-   version, after a generated summary of the changes), the archive
+2. **Diff** against the baseline (default: the newest ``v*`` tag; with no tag, the newest
+   commit that recorded a release, :func:`~casualty_schema.package.source.last_release`;
+   neither is a first release) and refuse a version bump smaller than the changes need,
+   naming the changes.
+3. **Stage** the new ``datapackage.json`` (``version`` and ``created``; the archived one also
+   each resource's ``bytes`` and ``hash``, which the working tree never records), the new
+   ``CHANGELOG.md`` (the "Unreleased" notes moved under the version, after a generated
+   summary of the changes), the archive
    ``<name>-<version>.zip`` (byte-for-byte reproducible) and ``SHA256SUMS``.
 4. **Publish**: move everything into place with :func:`os.replace`; with ``tag``, commit
    ``datapackage.json`` and ``CHANGELOG.md`` and create the annotated tag ``v<version>``.
 
 Every step is a module-level function, called in that order, so that a test can inject a
-fault at each one. Nothing outside the staging directories changes before step 4, and step 4
+fault at each one (which is why this module runs past 500 lines: the steps and their order
+are read in one place). Nothing outside the staging directories changes before step 4, and step 4
 undoes what it did when anything fails (or is interrupted) before it ends: a refused, failed
 or interrupted release leaves the working tree, ``DIR`` and the repository as they were. An
 existing version is never overwritten.
@@ -50,15 +54,24 @@ from typing import Any
 
 from casualty_schema.api import validate
 from casualty_schema.compare.change import Bump, Change
-from casualty_schema.compare.diff import Diff, diff_specs
+from casualty_schema.compare.diff import Diff, diff_specs, with_sources
 from casualty_schema.downstream.export import EXPORT_FORMATS, dumps, export_filename, export_schema
 from casualty_schema.package.descriptor import (
+    RESOURCE_RELEASE_MANAGED,
     DescriptorError,
     PackageSpec,
     is_safe_name,
     load_package,
 )
-from casualty_schema.package.source import SourceError, git, open_package, repo_root
+from casualty_schema.package.source import (
+    SourceError,
+    git,
+    last_release,
+    locate,
+    open_package,
+    release_commits,
+    repo_root,
+)
 from casualty_schema.release.archive import (
     SUMS,
     ZIP_CEILING,
@@ -106,6 +119,7 @@ LICENCES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "CO
 SCHEMA_DIR = "schema"  # in the archive: schema/<resource>.tableschema.json, .schema.json
 DATA_DIR = "data"
 SHOWN_FINDINGS = 20
+BASELINE = "--baseline"  # the option named in a baseline's errors
 
 
 class ReleaseError(Exception):
@@ -141,6 +155,8 @@ class ReleaseResult:
     dry_run: bool
     tag: str | None = None  # the tag created
     recovered: bool = False  # an interrupted release was rolled back first
+    baseline_commit: str | None = None  # a git baseline: the commit it resolved to
+    baseline_found: str | None = None  # how a baseline without its tag was found
 
     @property
     def required_bump(self) -> Bump:
@@ -152,6 +168,7 @@ class ReleaseResult:
             "version": self.version,
             "previous": self.previous,
             "baseline": self.baseline,
+            "baseline_commit": self.baseline_commit,
             "bump": self.bump.label,
             "required_bump": self.required_bump.label,
             "created": self.created,
@@ -220,32 +237,38 @@ def check_valid(root: Path) -> Report:
 
 
 def find_baseline(root: Path, baseline: str | None) -> str | None:
-    """Step 2a: the baseline as given, else the newest ``vX.Y.Z`` tag, else None."""
+    """Step 2a: the baseline as given, else the newest ``vX.Y.Z`` tag, else the newest commit
+    that recorded a release, named by its version (``vX.Y.Z``, resolved to that commit like
+    any ref), else None (a first release)."""
     if baseline is not None:
         return baseline
     if repo_root(root) is None:
         return None
     try:
         tags = git(root, "tag", "--list", "v*").decode().split()
+        versions = [(Version.parse(t[1:]), t) for t in tags if VERSION.fullmatch(t[1:])]
+        if versions:
+            return max(versions)[1]
+        release = last_release(root)
     except SourceError as error:
         raise ReleaseError(str(error)) from None
-    versions = [(Version.parse(t[1:]), t) for t in tags if VERSION.fullmatch(t[1:])]
-    return max(versions)[1] if versions else None
+    return f"v{release.version}" if release is not None else None
 
 
 def compare_with_baseline(root: Path, baseline: str | None) -> tuple[Diff, str | None]:
-    """Step 2b: the diff from the baseline (or from nothing) and the baseline's version."""
+    """Step 2b: the diff from the baseline (or from nothing) and the baseline's version; a
+    git baseline's side of the diff says which commit it resolved to."""
     new = _load(root)
     if baseline is None:
         return diff_specs(None, new, old_label="(nothing)", new_label=str(root)), None
     try:
-        with open_package(baseline, repo=root) as old:
+        with open_package(baseline, repo=root, argument=BASELINE) as old:
             if old.spec.version is None:
                 raise ReleaseError(f"the baseline {baseline} has no version")
             diff = diff_specs(old.spec, new, old_label=baseline, new_label=str(root))
-            return diff, old.spec.version
+            return with_sources(diff, old, None), old.spec.version
     except SourceError as error:
-        raise ReleaseError(f"baseline {error}") from None
+        raise ReleaseError(str(error)) from None
 
 
 def choose_version(
@@ -291,11 +314,21 @@ def check_unreleased(
     changelog = root / CHANGELOG
     text = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
     released = released_versions(text)
-    if baseline is None and released and str(version) not in released:
+    if baseline is None and released:
+        last = archive_name(name, Version.parse(released[0]))
+        shallow = release_commits(root).shallow
         reasons.append(
-            f"no v* tag to compare with, but {CHANGELOG} records releases "
-            f"({', '.join(released)}): tag the last release (git tag -a v{released[0]}) "
-            "or give --baseline"
+            f"nothing to compare with: no v* tag and no commit that recorded a release, but "
+            f"{CHANGELOG} records releases ({', '.join(released)}); "
+            + (
+                "this clone is shallow: fetch the history (git fetch --unshallow; "
+                "actions/checkout: fetch-depth: 0), "
+                if shallow
+                else f"commit the last release's {DESCRIPTOR} and {CHANGELOG} (that commit is "
+                "then found), "
+            )
+            + f"fetch the tags (git fetch --tags), or give --baseline (v{released[0]} in a "
+            f"clone that has it, or the archive {out / last})"
         )
     if (out / archive).exists():
         reasons.append(f"{out / archive} exists: a released version is never overwritten")
@@ -360,8 +393,10 @@ def collect_files(stage: Stage, spec: PackageSpec) -> None:
 
 
 def stage_descriptor(stage: Stage, spec: PackageSpec, version: Version, created: str) -> bytes:
-    """Step 3b: datapackage.json with the version, ``created``, and each resource's
-    ``bytes`` and ``hash`` (of the files as archived); its layout is kept."""
+    """Step 3b: datapackage.json with the version and ``created``: in the working tree, without
+    any ``bytes`` or ``hash`` (they would go stale with the next contribution); in the archive,
+    with each resource's ``bytes`` and ``hash`` (of the files as archived), which ``validate``
+    of the archive checks. Its layout is kept; returns the archived one."""
     stats: dict[int, tuple[int, str]] = {}
     for i, resource in enumerate(spec.descriptor.get("resources") or []):
         p = resource.get("path") if isinstance(resource, Mapping) else None
@@ -369,10 +404,11 @@ def stage_descriptor(stage: Stage, spec: PackageSpec, version: Version, created:
             content = stage.files[_inside(stage.root, p)]
             stats[i] = (len(content), "sha256:" + hashlib.sha256(content).hexdigest())
     text = (stage.root / DESCRIPTOR).read_text(encoding="utf-8-sig")
-    updated = update_descriptor(text, str(version), created, stats).encode("utf-8")
-    (stage.package_stage / DESCRIPTOR).write_bytes(updated)
-    stage.files[DESCRIPTOR] = updated
-    return updated
+    tree = update_descriptor(text, str(version), created, {}, drop=RESOURCE_RELEASE_MANAGED)
+    (stage.package_stage / DESCRIPTOR).write_bytes(tree.encode("utf-8"))
+    archived = update_descriptor(tree, str(version), created, stats).encode("utf-8")
+    stage.files[DESCRIPTOR] = archived
+    return archived
 
 
 def stage_changelog(
@@ -426,8 +462,10 @@ def commit_release(root: Path, version: Version, name: str) -> None:
 
 
 def create_tag(root: Path, version: Version, message: str) -> str:
+    """The annotated tag ``v<version>``, its message kept verbatim: git's default clean-up
+    would strip the CHANGELOG section's ``###`` headings as comments."""
     tag = f"v{version}"
-    git(root, "tag", "-a", tag, "-m", message)
+    git(root, "tag", "-a", "--cleanup=verbatim", tag, "-m", message)
     return tag
 
 
@@ -469,6 +507,11 @@ def make_release(
         raise ReleaseError(str(error)) from None
     if chosen_bump is Bump.NONE:
         raise ReleaseError("--bump must be major, minor or patch")
+    if baseline is not None:  # at once: an empty or unknown baseline is never "no baseline"
+        try:
+            locate(baseline, repo=root, argument=BASELINE)
+        except SourceError as error:
+            raise ReleaseError(str(error)) from None
     epoch = _epoch(source_date_epoch)
     moment = datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else datetime.now(UTC)
     created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -515,6 +558,8 @@ def make_release(
         dry_run=dry_run,
         tag=tag_name,
         recovered=recovered,
+        baseline_commit=diff.old.commit,
+        baseline_found=diff.old.found,
     )
 
 

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from casualty_schema.compare.change import Bump
+from casualty_schema.package.source import VERSION
 
 __all__ = ["VERSION", "Version"]
-
-#: A version as semantic versioning writes it (no pre-release or build part).
-VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True, order=True)

@@ -137,7 +137,7 @@ DIFF_FORMATS: Mapping[str, Renderer] = _registry(
         "json",
         "casualty_schema.render.diff",
         "as_json",
-        "everything, in the layout casualty-schema/diff/1",
+        "everything, in the layout casualty-schema/diff/2",
         "nothing: JSON lists every row",
         None,
     ),

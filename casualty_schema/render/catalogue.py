@@ -10,7 +10,7 @@ from typing import Any
 
 from casualty_schema.errors import ERRORS
 from casualty_schema.render import CATALOGUE_FORMATS
-from casualty_schema.rules import RULES
+from casualty_schema.rules import RULES, Rule
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -24,6 +24,7 @@ def catalogue() -> list[dict[str, Any]]:
             "summary": r.summary,
             "rationale": r.rationale,
             "message": r.template,
+            "reads": None if r.reads is None else {k: list(v) for k, v in r.reads.items()},
             "defined_in": r.location,
         }
         for r in RULES.values()
@@ -56,6 +57,15 @@ def render_catalogue(fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(CATALOGUE_FORMATS)}")
 
 
+def _reads(r: Rule) -> str:
+    """The fields a rule reads: a package that lacks one does not run it."""
+    if r.reads is None:
+        return "not declared (every canonical field)"
+    if not r.reads:
+        return "whichever text fields there are"
+    return ", ".join(f"`{resource}.{f}`" for resource, fields in r.reads.items() for f in fields)
+
+
 def _anchor(name: str) -> str:
     return name.replace(".", "")
 
@@ -76,6 +86,10 @@ def rules_markdown() -> str:
         " `casualty_schema/rules/family.py`; every structural error type is declared in"
         " `casualty_schema/errors.py`.",
         "",
+        "Each rule says which fields it reads. A package that lacks one of them (or has it with"
+        " another type) does not run that rule, and a `schema-error` names the rule; a field"
+        " that no rule reads may be renamed or removed in a major release.",
+        "",
         "## Consistency rules",
         "",
         "| id | severity | checks |",
@@ -94,6 +108,8 @@ def rules_markdown() -> str:
             r.rationale,
             "",
             f"Message: `{r.template}`",
+            "",
+            f"Reads: {_reads(r)}.",
             "",
             f"Defined in `{r.location}`.",
         ]

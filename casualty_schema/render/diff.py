@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from casualty_schema.compare.diff import Bump, Change, Diff, TableDiff
+from casualty_schema.compare.diff import Bump, Change, Diff, Side, TableDiff
 from casualty_schema.render import DIFF_FORMATS
 from casualty_schema.render.escape import code, inline, one_line
 
@@ -44,14 +44,46 @@ def _value(value: Any, width: int = VALUE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Characters kept before the first difference when a long value is cut to show it.
+CONTEXT = 20
+
+
+def _excerpts(before: Any, after: Any, width: int = VALUE_WIDTH) -> tuple[Any, Any]:
+    """``before`` and ``after`` cut to ``width`` around where they first differ, so that two
+    long values that share a beginning do not print as the same truncated prefix; a value
+    that fits, or a missing one, is kept as it is."""
+    if before is None or after is None:
+        return before, after
+    a, b = (str(v).replace("\n", " ") for v in (before, after))
+    if len(a) <= width and len(b) <= width:
+        return a, b
+    same = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, same - CONTEXT)
+
+    def window(text: str) -> str:
+        head = "…" if start else ""
+        room = width - len(head)
+        piece = text[start : start + room]
+        return head + (piece if start + room >= len(text) else piece[:-1] + "…")
+
+    return window(a), window(b)
+
+
 def _key(t: TableDiff, row: Mapping[str, Any]) -> str:
     if not t.key:
         return ", ".join(_value(row.get(c), 24) for c in t.columns[:3])
     return " / ".join(_value(row.get(k), 80) for k in t.key)
 
 
-def _side(label: str, version: str | None) -> str:
-    return f"{label} ({version})" if version else label
+def _side(label: str, side: Side, *, code: bool = False) -> str:
+    """A side's label, its version, and the commit a git ref resolved to (and how)."""
+    parts = [side.version] if side.version else []
+    if side.commit is not None:
+        commit = f"`{side.commit[:12]}`" if code else side.commit[:12]
+        parts.append(side.found or f"commit {commit}")
+    return f"{label} ({'; '.join(parts)})" if parts else label
 
 
 def _shown(limit: int | None, n: int) -> int:
@@ -77,8 +109,8 @@ def _counts(t: TableDiff) -> str:
 
 def text(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
     out = [
-        f"{diff.new.name or 'package'}: {_side(diff.old.label, diff.old.version)} → "
-        f"{_side(diff.new.label, diff.new.version)}"
+        f"{diff.new.name or 'package'}: {_side(diff.old.label, diff.old)} → "
+        f"{_side(diff.new.label, diff.new)}"
         + (" (first release: nothing before)" if diff.first_release else ""),
         f"required bump: {diff.required_bump.label} — {MEANING[diff.required_bump]}",
         "",
@@ -119,8 +151,9 @@ def _text_rows(t: TableDiff, limit: int | None) -> list[str]:
     n = _shown(limit, len(rows))
     for row in rows[:n]:
         changes = "; ".join(
-            f"{c['field']}: {_value(c['before'])!r} → {_value(c['after'])!r}"
+            f"{c['field']}: {_value(before)!r} → {_value(after)!r}"
             for c in row["changes"]
+            for before, after in [_excerpts(c["before"], c["after"])]
         )
         out.append(f"    ~ {_key(t, row['key'])}: {changes}")
     out += _more(len(rows) - n, "changed rows")
@@ -139,8 +172,8 @@ def _code(value: Any) -> str:
 
 
 def markdown(diff: Diff, limit: int | None = DEFAULT_LIMIT) -> str:
-    old = _side(code(diff.old.label), diff.old.version)
-    new = _side(code(diff.new.label), diff.new.version)
+    old = _side(code(diff.old.label), diff.old, code=True)
+    new = _side(code(diff.new.label), diff.new, code=True)
     out = [
         f"## {inline(diff.new.name or 'package')}: changes from {old} to {new}",
         "",
@@ -201,8 +234,9 @@ def _markdown_rows(t: TableDiff, limit: int | None) -> list[str]:
         out.append("- Changed:")
         for row in rows[:n]:
             changes = "; ".join(
-                f"{code(c['field'])} {_code(c['before'])} → {_code(c['after'])}"
+                f"{code(c['field'])} {_code(before)} → {_code(after)}"
                 for c in row["changes"]
+                for before, after in [_excerpts(c["before"], c["after"])]
             )
             out.append(f"  - {_code(_key(t, row['key']))}: {changes}")
         if len(rows) > n:

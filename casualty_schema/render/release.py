@@ -8,8 +8,11 @@ from casualty_schema.render.diff import MEANING
 
 def result_text(result: ReleaseResult) -> str:
     """The lines printed on standard output for a release made (or, on a dry run, checked)."""
+    baseline = result.baseline
+    if baseline and result.baseline_commit:
+        baseline += f", {result.baseline_found or 'commit ' + result.baseline_commit[:12]}"
     since = (
-        f"from {result.previous} ({result.baseline}): a {result.bump.label} release"
+        f"from {result.previous} ({baseline}): a {result.bump.label} release"
         if result.baseline
         else "first release"
     )

@@ -63,6 +63,7 @@ def _verdict(report: Report) -> str:
         + (f"; {rows} rows in {len(report.rows)} resources" if report.rows else "")
         + (f"; {len(report.rules)} rules" if report.rules else "")
         + (" (strict: warnings fail)" if report.strict else "")
+        + (f"; findings on rows changed since {escape(s)}" if (s := report.changed_since) else "")
     )
 
 

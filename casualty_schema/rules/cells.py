@@ -89,6 +89,7 @@ def _text_cells(frames: Frames, pattern: str | Callable[[pl.Expr], pl.Expr]) -> 
     "claims",
     "no text cell starts like a spreadsheet formula (=, +, - or @ and a formula: CSV injection)",
     "{field} starts like a spreadsheet formula; a spreadsheet opening this file would run it",
+    reads={},  # whichever text fields there are
 )
 def formula(frames: Frames) -> pl.DataFrame:
     """Maintainers open these CSV files in spreadsheets, which run a cell such as
@@ -103,6 +104,7 @@ def formula(frames: Frames) -> pl.DataFrame:
     "claims",
     "no text cell holds a NUL or another control character (tab and line breaks excepted)",
     "{field} holds a control character (such as NUL): the file is corrupt or not text",
+    reads={},  # whichever text fields there are
 )
 def control(frames: Frames) -> pl.DataFrame:
     """A NUL byte or another control character in curated text is corruption (a binary

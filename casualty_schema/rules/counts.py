@@ -17,6 +17,7 @@ WITH_MAX = ("range", "vague")
     "claims",
     "value_max is set exactly for range and vague, and value_max ≥ value",
     "{problem}",
+    reads={"claims": ("claim_id", "qualifier", "value", "value_max")},
 )
 def bounds(frames: Frames) -> pl.DataFrame:
     """A range or a vague quantity has two ends and needs both; any other qualifier has one

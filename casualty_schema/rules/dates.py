@@ -18,6 +18,13 @@ DATE_FIELDS = {
 }  # fmt: skip
 
 
+# What the date rules read: every partial date and the key naming its row.
+DATE_READS = {
+    "claims": ("claim_id", "claim_date", "period_start", "period_end"),
+    "sources": ("source_id", "published_date"),
+}
+
+
 def _dates_long(frames: Frames) -> pl.DataFrame:
     """One row per (resource, row, date field): its text, earliest and latest day."""
     return frames.memo("dates.long", lambda: _collect_dates(frames))
@@ -51,6 +58,7 @@ def _collect_dates(frames: Frames) -> pl.DataFrame:
     "claims",
     "every partial date is a real calendar date (2017-02-30 is not)",
     "{field} {value} is not a calendar date",
+    reads=DATE_READS,
 )
 def calendar(frames: Frames) -> pl.DataFrame:
     """A partial date stands for the days it names; a month 13 or a 30 February names none,
@@ -76,6 +84,10 @@ ORDER = (
     "period_start ≤ period_end ≤ claim_date ≤ the source's published_date "
     "(A ≤ B when earliest(A) ≤ latest(B))",
     "{before} {before_value} is after {after} {after_value}",
+    reads={
+        "claims": ("claim_id", "source_id", "period_start", "period_end", "claim_date"),
+        "sources": ("source_id", "published_date"),
+    },
 )
 def order(frames: Frames) -> pl.DataFrame:
     """A count cannot end before it starts, nor cover days after it was claimed, and a claim
@@ -120,6 +132,7 @@ def order(frames: Frames) -> pl.DataFrame:
     "claims",
     "every date overlaps the package's temporal window and none begins after today",
     "{field} {value} {problem}",
+    reads=DATE_READS,
 )
 def coverage(frames: Frames) -> pl.DataFrame:
     """The package declares the window it covers (``temporal``); a date wholly outside it is
@@ -159,6 +172,10 @@ def coverage(frames: Frames) -> pl.DataFrame:
     "a claim on a stock metric has period_start = period_end",
     "{metric} is a stock (a level at one instant), but the period runs from "
     "{period_start} to {value}",
+    reads={
+        "claims": ("claim_id", "metric", "period_start", "period_end"),
+        "metrics": ("metric_id", "kind"),
+    },
 )
 def stock_instant(frames: Frames) -> pl.DataFrame:
     """A stock, such as reports still open, is a level at one instant: a period makes no

@@ -17,6 +17,7 @@ SAME = ("source_id", "claimant_id", "metric", "period_start", "period_end", "qua
     "claims",
     "two claims agree on source, claimant, metric, places, period, qualifier and value",
     "repeats claim {first}: same source, claimant, metric, places, period, qualifier and value",
+    reads={"claims": ("claim_id", "places", *SAME)},
 )
 def claim(frames: Frames) -> pl.DataFrame:
     """One figure said twice in one document is one claim: a second row for it double-counts

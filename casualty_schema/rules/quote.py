@@ -76,6 +76,7 @@ def _denotes(text: str, value: int, value_max: int | None) -> bool:
     "claims",
     "value_text occurs in quote (after Unicode and white-space folding) and denotes value",
     "{problem}",
+    reads={"claims": ("claim_id", "quote", "value_text", "value", "value_max", "qualifier")},
 )
 def value(frames: Frames) -> pl.DataFrame:
     """The number is the reason the row exists: it must be stated in the quote as written,
@@ -155,6 +156,7 @@ def _source_texts(frames: Frames) -> pl.DataFrame:
     "claims",
     "where the source has text_path, the quote occurs in that text (same folding)",
     "{problem}",
+    reads={"claims": ("claim_id", "source_id", "quote"), "sources": ("source_id", "text_path")},
 )
 def source_text(frames: Frames) -> pl.DataFrame:
     """A quote is evidence only if it can be found in the archived document; a paraphrase or
@@ -206,6 +208,7 @@ def source_text(frames: Frames) -> pl.DataFrame:
     "claims",
     "the quote contains one of the metric's keywords",
     "quote contains none of the keywords of metric {metric}: {keywords}",
+    reads={"claims": ("claim_id", "metric", "quote"), "metrics": ("metric_id", "keywords")},
 )
 def keywords(frames: Frames) -> pl.DataFrame:
     """Relays mistranslate ("102 credible reports" became "102 injured"): a quote whose words

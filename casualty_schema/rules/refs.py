@@ -17,6 +17,7 @@ from casualty_schema.rules.registry import rule
     "claims",
     "every item of claims.places is a place_id",
     "place {value} (item {item} of places) is not a place_id of places",
+    reads={"claims": ("claim_id", "places"), "places": ("place_id",)},
 )
 def places(frames: Frames) -> pl.DataFrame:
     """Table Schema foreign keys compare whole cells, so they cannot check the items of a
@@ -56,6 +57,11 @@ CHAINED = ("part_of", "updates")
     "no cycles in actors.parent_id, places.parent_id, or part_of/updates relations; "
     "no claim related to itself",
     "{what}",
+    reads={
+        "actors": ("actor_id", "parent_id"),
+        "places": ("place_id", "parent_id"),
+        "relations": ("claim_id", "relation", "related_claim_id"),
+    },
 )
 def cycle(frames: Frames) -> pl.DataFrame:
     """Containment and succession are orders: a place inside itself, an actor its own

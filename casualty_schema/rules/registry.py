@@ -2,9 +2,19 @@
 
 A rule is an id (``family.name``, found as function ``name`` in module
 ``casualty_schema/rules/family.py``, hyphens as underscores), a default severity, a
-one-line summary, a message template, and a check: a function from the typed frames to a
-frame of violations. Its docstring is its rationale. ``casualty-schema rules`` and
-``docs/rules.md`` are generated from :data:`RULES`.
+one-line summary, a message template, the canonical fields it reads, and a check: a function
+from the typed frames to a frame of violations. Its docstring is its rationale.
+``casualty-schema rules`` and ``docs/rules.md`` are generated from :data:`RULES`.
+
+``reads`` names, per resource, every field whose values the check depends on — directly, or
+through a derived column of :mod:`casualty_schema.frames` (``lower`` and ``upper`` read
+``qualifier``, ``value`` and ``value_max``; ``<date>_earliest`` its date; ``metric_kind``
+``metrics.kind``; ``place_closure`` ``places.place_id`` and ``parent_id``). It is what the
+rules' readiness gate (:func:`casualty_schema.check.conformance.rule_ready`) requires: a rule
+whose fields a package lacks (or has with another type) is not run, and a ``schema-error``
+names it; a field no rule reads may be renamed or removed. ``reads={}`` reads no field in
+particular (the ``cells`` rules read whichever text fields there are). ``tests/test_rules.py``
+runs each rule on frames holding only the fields it declares.
 
 A check returns one row per violation with the columns ``__row`` and ``__line`` (of the
 offending record), ``key``, ``field`` and ``value``, any column its template names, and
@@ -17,7 +27,7 @@ value written as "(none)".
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +50,9 @@ class Rule:
     summary: str  # what it checks, in one line
     template: str  # message template over the violation frame's columns
     check: Check
+    # resource -> the fields it reads; None: not declared (the gate then requires every
+    # canonical field of every canonical resource, as before rules declared what they read)
+    reads: Mapping[str, tuple[str, ...]] | None = None
 
     @property
     def rationale(self) -> str:
@@ -81,9 +94,15 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, severity: Severity, resource: str, summary: str, template: str
+    id: str,
+    severity: Severity,
+    resource: str,
+    summary: str,
+    template: str,
+    *,
+    reads: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[Check], Check]:
-    """Register ``check`` as rule ``id``."""
+    """Register ``check`` as rule ``id``, reading the fields ``reads`` names per resource."""
 
     def register(check: Check) -> Check:
         if id in RULES:
@@ -91,7 +110,8 @@ def rule(
         expected = id.split(".", 1)[1].replace("-", "_")
         if check.__name__ != expected or not check.__module__.endswith("." + id.split(".")[0]):
             raise ValueError(f"rule {id} must be function {expected} in rules/{id.split('.')[0]}")
-        RULES[id] = Rule(id, severity, resource, summary, template, check)
+        declared = None if reads is None else {r: tuple(f) for r, f in reads.items()}
+        RULES[id] = Rule(id, severity, resource, summary, template, check, declared)
         return check
 
     return register

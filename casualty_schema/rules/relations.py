@@ -23,6 +23,19 @@ CLAIM_COLUMNS = (
 )  # fmt: skip
 
 
+# What every relations rule reads (:func:`related`): the relation, and both claims' columns
+# above, through their canonical fields; part_of also walks the place tree (PLACES).
+RELATION_READS = {
+    "relations": ("claim_id", "relation", "related_claim_id"),
+    "claims": (
+        "claim_id", "claimant_id", "perpetrator_id", "metric", "places", "period_start",
+        "period_end", "claim_date", "qualifier", "value", "value_max", "value_text",
+    ),
+    "metrics": ("metric_id", "kind", "additive"),
+}  # fmt: skip
+PLACES = {"places": ("place_id", "parent_id")}
+
+
 def related(frames: Frames, relation: str) -> pl.DataFrame:
     """The ``relation`` rows with both claims: the claim's columns, then the related
     claim's columns suffixed ``_b``; ``__row``/``__line`` are the relation's."""
@@ -58,6 +71,7 @@ def _findings(pairs: pl.DataFrame, checks: dict[str, tuple[pl.Expr, pl.Expr]]) -
     "relations",
     "a part_of pair has the same metric, nested period and places, and lower(part) ≤ upper(whole)",
     "{problem}",
+    reads={**RELATION_READS, **PLACES},
 )
 def part_of(frames: Frames) -> pl.DataFrame:
     """A part counts a sub-period or a sub-place of the whole's count: the same thing, inside
@@ -110,6 +124,7 @@ def part_of(frames: Frames) -> pl.DataFrame:
     "an updates pair has the same claimant and metric and a later claim_date; for an additive "
     "flow with the same period_start and a later period_end, lower(new) ≥ lower(old)",
     "{problem}",
+    reads=RELATION_READS,
 )
 def updates(frames: Frames) -> pl.DataFrame:
     """An update is the same claimant's later figure for the same thing. A cumulative count
@@ -159,6 +174,7 @@ def updates(frames: Frames) -> pl.DataFrame:
     "relations",
     "a restates pair has the same claimant, metric, places and period, and overlapping bounds",
     "{problem}",
+    reads=RELATION_READS,
 )
 def restates(frames: Frames) -> pl.DataFrame:
     """A restatement renders the same figure differently ("more than 1,300" for "at least
@@ -206,6 +222,7 @@ EXACT_PARTS_LIMIT = 16
     "largest sum of their lower bounds ≤ upper(whole)",
     "parts {parts} do not overlap and add up to at least {total}, more than this claim allows "
     "({upper})",
+    reads={**RELATION_READS, **PLACES},
 )
 def parts_sum(frames: Frames) -> pl.DataFrame:
     """Parts that share no day, or no place, count different deaths: together they cannot

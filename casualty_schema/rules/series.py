@@ -36,6 +36,16 @@ from casualty_schema.frames import Frames
 from casualty_schema.rules.registry import rule
 
 GROUP = ("claimant_id", "perpetrator_id", "metric")
+# What both series rules read: the claims' group, span, places and bounds, and the words of
+# the report; the metrics' kind; the place tree.
+SERIES_READS = {
+    "claims": (
+        "claim_id", *GROUP, "places", "period_start", "period_end", "claim_date",
+        "qualifier", "value", "value_max", "value_text",
+    ),
+    "metrics": ("metric_id", "kind", "additive"),
+    "places": ("place_id", "parent_id"),
+}  # fmt: skip
 KEY_SPAN = 2**32  # more places than any tree holds: (group, place) keys never collide
 REPORT_A = (
     "claim_id", "__row", "__line", "value_text", "lower", "claim_date", "claim_date_earliest",
@@ -262,6 +272,7 @@ def _report(pairs: pl.DataFrame) -> list[pl.Expr]:
     "and places lie within B's: lower(A) ≤ upper(B); a warning when A was claimed after B",
     "at least {lower} over a period and places inside those of claim {claim_id_b}, whose "
     "figure ({qualifier_b} {value_text_b}) allows at most {upper}",
+    reads=SERIES_READS,
 )
 def nesting(frames: Frames) -> pl.DataFrame:
     """A count over part of a period, or part of a territory, cannot exceed the same
@@ -290,6 +301,7 @@ def nesting(frames: Frames) -> pl.DataFrame:
     "step of its rounding (more than 20,000 → below 30,000)",
     "at least {lower} over a period and places inside those of claim {claim_id_b}, whose "
     "round figure ({qualifier_b} {value_text_b}) suggests below {upper_rounded}",
+    reads=SERIES_READS,
 )
 def rounding(frames: Frames) -> pl.DataFrame:
     """ "More than 20,000" leaves the top open, but nobody says it of 35,000: a part well
