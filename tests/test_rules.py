@@ -590,6 +590,7 @@ def _fires_everywhere(pkg: PackageCopy) -> PackageCopy:
     pkg.set("claims", C1302, value="300")  # quote.value, relations.updates
     pkg.set("claims", C34502, period_end="2017-03", quote="وأشار التحالف الدولي في بيان 34,502")
     pkg.set("metrics", "reports-open", keywords="xyz")  # quote.keywords
+    pkg.set("actors", "coalition", name_en="Coalition \u202eerif")  # cells.bidi
     pkg.set("claims", C348, value="4000", value_text="4000")  # series.nesting
     pkg.set("claims", C1300, value="100")  # relations.restates
     pkg.relate(C45, "part_of", C20K)  # relations.part-of

@@ -54,7 +54,7 @@ def _excerpts(before: Any, after: Any, width: int = VALUE_WIDTH) -> tuple[Any, A
     that fits, or a missing one, is kept as it is."""
     if before is None or after is None:
         return before, after
-    a, b = (str(v).replace("\n", " ") for v in (before, after))
+    a, b = (one_line(v) for v in (before, after))
     if len(a) <= width and len(b) <= width:
         return a, b
     same = next(

@@ -120,6 +120,7 @@ def control(frames: Frames) -> pl.DataFrame:
     "no text cell holds a bidirectional override, embedding or isolate, nor a direction mark "
     "outside right-to-left text",
     "{field} holds an invisible bidirectional control: it may display otherwise than it reads",
+    reads={},  # whichever text fields there are
 )
 def bidi(frames: Frames) -> pl.DataFrame:
     """The bidirectional embedding, override and isolate controls (U+202A-U+202E,
