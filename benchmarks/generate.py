@@ -21,7 +21,7 @@ What it holds:
     cluster in 2015-2019; values are discrete Pareto per metric (mostly 1-10 deaths, a
     few hundred); qualifiers mostly ``exact``, with every other qualifier present; numbers
     written in Western, Eastern Arabic and Persian digits, grouped, with scale words and
-    spelled out (through ``casualty_schema/domain/numerals.py``'s ``to_words``). No two incident
+    spelled out (through ``casualty_schema/domain/spelling.py``'s ``to_words``). No two incident
     claims share claimant, metric, day and town (they would nest in each other).
   * each claimant's *monthly cumulative totals* over whole countries ("since August 2014,
     until the end of March 2017"), per perpetrator and metric, each the sum of the lower
@@ -45,7 +45,7 @@ the parameters and row counts.
 
 Everything is a pure function of the parameters: random numbers are hashes of row indices
 (polars ``hash``), so 10 million claims are built column by column in polars. It does not
-import ``casualty_schema`` (whose validator it benchmarks); it loads ``numerals.py`` by path.
+import ``casualty_schema`` (whose validator it benchmarks); it loads ``spelling.py`` by path.
 """
 
 from __future__ import annotations
@@ -83,14 +83,14 @@ def _write_descriptor(target: Path) -> None:
 GENERATOR_VERSION = "1"
 
 # ---------------------------------------------------------------------------------------------
-# Numbers in words: numerals.py, loaded by path (importing casualty_schema runs the validator's
+# Numbers in words: spelling.py, loaded by path (importing casualty_schema runs the validator's
 # __init__, which the generator must not depend on).
 # ---------------------------------------------------------------------------------------------
 
 
 def _load_to_words() -> Callable[[int, str], str]:
-    path = ROOT / "casualty_schema" / "domain" / "numerals.py"
-    spec = importlib.util.spec_from_file_location("_benchmarks_numerals", path)
+    path = ROOT / "casualty_schema" / "domain" / "spelling.py"
+    spec = importlib.util.spec_from_file_location("_benchmarks_spelling", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
@@ -785,7 +785,7 @@ def _places(rng: random.Random) -> Places:
 
 
 def _written(pairs: pl.DataFrame) -> pl.DataFrame:
-    """(number, form) -> text, through numerals.to_words, once per distinct pair."""
+    """(number, form) -> text, through spelling.to_words, once per distinct pair."""
     distinct = pairs.unique().sort(["number", "form"])
     texts = [to_words(n, f) for n, f in distinct.iter_rows()]
     return distinct.with_columns(pl.Series("text", texts, dtype=pl.String))
