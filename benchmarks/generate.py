@@ -435,7 +435,8 @@ START_TEXT = {"2014-08": "آب/أغسطس 2014", "2014": "عام 2014", "2014-08
 #: error types a planted fault exercises; the benchmark test checks this against RULES.
 CONSISTENCY_RULES = (
     "dates.calendar", "dates.order", "dates.coverage", "dates.stock-instant", "counts.bounds",
-    "refs.places", "refs.cycle", "quote.value", "quote.source-text", "quote.keywords",
+    "refs.places", "refs.cycle", "quote.value", "quote.source-text", "quote.qualifier",
+    "quote.keywords",
     "series.nesting", "relations.parts-sum", "series.rounding", "relations.part-of",
     "relations.updates", "relations.restates", "duplicates.claim", "cells.formula",
     "cells.control",
@@ -1971,6 +1972,17 @@ class _Planter:
             row["claim_id"],
             "quote",
             "quote prefixed with a word the archived text lacks",
+        )
+
+    def _quote_qualifier(self) -> None:
+        row = self.take(lambda r: not r["text_source"] and r["qualifier"] == "at_least")
+        self.set(row["uid"], qualifier="exact")  # its quote says "ما لا يقل عن"
+        self.record(
+            "quote.qualifier",
+            "claims",
+            row["claim_id"],
+            "qualifier",
+            "an 'at least' claim coded exact",
         )
 
     def _quote_keywords(self) -> None:
