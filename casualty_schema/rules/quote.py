@@ -127,6 +127,8 @@ def _placed(frames: Frames) -> pl.DataFrame:
         "reads": pl.lit(None, pl.String),
         "hedge_before": pl.lit(None, pl.String),
         "hedge_after": pl.lit(None, pl.String),
+        "implies_before": pl.lit(None, pl.String),
+        "implies_after": pl.lit(None, pl.String),
     }
     # a bare count: only a qualifier that needs a hedge word makes it matter
     out = [
