@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from fractions import Fraction
+from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple, TypeAlias
 
@@ -267,19 +268,20 @@ def scan(norm: str, text: str) -> list[_Raw]:
     return raw
 
 
-def word_tokens(word: str, first: bool) -> list[Token] | None:
+@lru_cache(maxsize=1 << 14)
+def word_tokens(word: str, first: bool) -> tuple[Token, ...] | None:
     """The tokens of one word: the word itself; a glued و ("and") + word; the article + a
     scale word (نصف المليون); on the first word only, any glued prefix dropped (بثلاثة).
     Exact spelling first, then hamza folded."""
     for lexicon, k in ((EXACT, word), (FOLDED, fold(word))):
         found = lexicon.get(k)
         if found is not None:
-            return [found]
+            return (found,)
         if k[:1] == "و" and (rest := lexicon.get(k[1:])) is not None:
-            return [rest] if first else [_AND, rest]
+            return (rest,) if first else (_AND, rest)
         rest = lexicon.get(k[2:]) if k.startswith(_ARTICLE) else None
         if rest is not None and rest.kind is Kind.SCALE:
-            return [rest]
+            return (rest,)
         if first:
             for prefix in _PROCLITICS_BY_LETTER.get(k[:1], ()):
                 if k.startswith(prefix) and len(k) > len(prefix):
@@ -287,7 +289,7 @@ def word_tokens(word: str, first: bool) -> list[Token] | None:
                     if rest is None and prefix.endswith("لل"):
                         rest = lexicon.get(_ARTICLE + k[len(prefix) :])
                     if rest is not None:
-                        return [rest]
+                        return (rest,)
     return None
 
 
@@ -357,9 +359,14 @@ def _digit_places(value: Number) -> frozenset[int]:
     return TEEN if value >= 10 else UNITS
 
 
+_RESOLVED = frozenset({Kind.ARTICLE, Kind.OF, Kind.MA})
+
+
 def articles(tokens: list[Token], text: str) -> list[Token]:
     """English articles and "of" resolved: "a thousand" -> 1 thousand, "half a million" ->
     half million, "a quarter of a million" -> quarter million; ما dropped before بين."""
+    if not any(t.kind in _RESOLVED for t in tokens):
+        return tokens
     out: list[Token] = []
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else None
