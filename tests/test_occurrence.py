@@ -141,12 +141,13 @@ PIECES = [
     "March", "ألف", "آلاف", "ألفاً", "مليون", "ونصف", "ونيف", "عشرات", "الآلاف", "بضعة",
     "ثلاثة", "وعشرون", "مئة", "و", "بين", "إلى", "-", "/", "،", ",", ".", "نحو", "أكثر من",
     "على الأقل", "at least", "more than", "thousand", "of", "tens", "rd", "الـ", "بـ", "ب",
-    "2014", "17", "3", "352", "1", "٣", "20", "300", "\u064b", "\u0640",
+    "2014", "17", "3", "352", "1", "٣", "20", "300", "\u064b", "\u0640", "\u2010", "شهر",
+    "the", "من", "\u00a0", "وفي", "الحالي", "odd", "twenty", "و24",
 ]  # fmt: skip
 VALUE_TEXTS = ["352", "20", "3", "2014", "17", "ألف", "آلاف", "عشرات", "ثلاثة", "20 ألف", "1"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     before=st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
     value_text=st.sampled_from(VALUE_TEXTS),

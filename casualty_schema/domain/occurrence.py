@@ -90,12 +90,16 @@ _MONTH = (
 _END = rf"(?:[^{LETTERS}]|$)"  # the end of a word
 _START = rf"(?:^|[^{LETTERS}])"  # the start of a word
 _GLUED_AND = "(?:[وف])?"
+_DASH_OR_SLASH = f"[{re.escape(lx.DASHES)}/]"
+
+# Words between a day and its month: "5 من شهر آب", "5 of March".
+_BEFORE_MONTH_WORDS = f"(?:{tolerant('من')}|{tolerant('شهر')}|of|the)"
 
 #: The text before an occurrence, when what it reads may change: glued to it (a letter or a
 #: digit, a separator after a digit), a dash or slash, a digit group and a space ("34 502"),
 #: or a word that continues it, or a month name.
 SUSPECT_BEFORE: str = (
-    rf"(?:[{LETTERS}{DIGITS}]|[{DIGITS}][,.،٬٫]|[-–—/]\s*|[{DIGITS}]\s+"
+    rf"(?:[{LETTERS}{DIGITS}]|[{DIGITS}][,.،٬٫]|{_DASH_OR_SLASH}\s*|[{DIGITS}]\s+"
     rf"|{_START}{_GLUED_AND}(?i:{alternation(_BEFORE_WORDS)})[{MARKS}]*\s+"
     rf"|{_START}{_GLUED_AND}{_MONTH}[{MARKS}]*\s+)$"
 )
@@ -109,10 +113,10 @@ YEAR_LIKE: str = r"^(?:19|20|١٩|٢٠|۱۹|۲۰)[0-9٠-٩۰-۹]{2}$"
 #: The text after an occurrence, when what it reads may change: glued to it, a separator and
 #: a digit, a dash or slash, another numeral, a word that continues it, a month (a day).
 SUSPECT_AFTER: str = (
-    rf"^(?:[,.،٬٫]?[{DIGITS}]|[{LETTERS}]|\s*[-–—/]|\s+[{DIGITS}]"
+    rf"^(?:[,.،٬٫]?[{DIGITS}]|[{LETTERS}]|\s*{_DASH_OR_SLASH}|\s+[{DIGITS}]"
     rf"|\s+{_GLUED_AND}(?i:{alternation(_AFTER_WORDS)})[{MARKS}]*{_END}"
     rf"|\s+و\s*[{DIGITS}]"
-    rf"|\s+(?:(?:{tolerant('من')}|of)\s+(?:{tolerant('شهر')}\s+)?)?{_MONTH}[{MARKS}]*{_END})"
+    rf"|\s+(?:{_BEFORE_MONTH_WORDS}\s+){{0,2}}{_MONTH}[{MARKS}]*{_END})"
 )
 
 _SUSPECT_BEFORE = re.compile(SUSPECT_BEFORE)
@@ -283,7 +287,7 @@ def _in(tok: _Tok, keys: frozenset[str]) -> bool:
 
 
 def _adjacent(window: str, end: int, start: int) -> bool:
-    return window[end:start].strip() == "" or window[end:start] == ""
+    return not window[end:start].strip()
 
 
 def _is_month(tokens: list[_Tok], i: int) -> bool:
