@@ -69,6 +69,8 @@ CASES: list[Case] = [
     ("killed on March 11 in Raqqa", "11", "day", "March 11"),
     ("between 11 and 24 March", "11", "day", "between 11 and 24 March"),
     ("from 11 to 24 March", "24", "day", "from 11 to 24 March"),
+    ("قتلوا في 11 و24 آذار", "11", "day", "11 و24 آذار"),
+    ("قتلوا في 11-24 آذار", "11", "day", "11-24 آذار"),
     # years
     ("منذ بدء مهامها في 2014", "2014", "year", "في 2014"),
     ("منذ العام 2014 وحتى", "2014", "year", "العام 2014"),
@@ -91,6 +93,8 @@ CASES: list[Case] = [
     ("قتل 2014 مدنياً", "2014", "count", "2014"),  # a four-digit count, no year word
     ("وقعت 5 غارات في آذار", "5", "count", "5"),  # the month is not next to it
     ("قتل 5 مدنيين، في 2014", "5", "count", "5"),
+    ("قتل 5 و10 جرحى", "5", "count", "5"),  # no بين: a pair in running text is no range
+    ("في المادتين 5 و7 من القانون", "7", "count", "7"),
     ("the 352 civilians", "352", "count", "352"),
     # a later occurrence that is a count is enough
     ("في 2014 قتل 2014 مدنياً", "2014", "count", "2014"),
@@ -178,6 +182,8 @@ def test_polars_and_python_read_the_patterns_alike(texts: list[tuple[str, str, s
         pl.col("before").str.contains(occurrence.SUSPECT_BEFORE).alias("sb"),
         pl.col("after").str.contains(occurrence.SUSPECT_AFTER).alias("sa"),
         pl.col("before").str.contains(occurrence.SUSPECT_BEFORE_YEAR).alias("sby"),
+        pl.col("before").str.contains(occurrence.GLUED_BEFORE).alias("glued"),
+        pl.col("before").str.contains(occurrence.PROCLITIC_BEFORE).alias("proclitic"),
         pl.col("vt").str.contains(occurrence.YEAR_LIKE).alias("year"),
         pl.col("before").str.extract(hedges.BEFORE, 0).alias("hb"),
         pl.col("after").str.extract(hedges.AFTER, 0).alias("ha"),
@@ -185,10 +191,12 @@ def test_polars_and_python_read_the_patterns_alike(texts: list[tuple[str, str, s
     import re
 
     for (before, vt, after), row in zip(texts, rust.iter_rows(), strict=True):
-        sb, sa, sby, year, hb, ha = row
+        sb, sa, sby, glued, proclitic, year, hb, ha = row
         assert sb == bool(re.search(occurrence.SUSPECT_BEFORE, before))
         assert sa == bool(re.search(occurrence.SUSPECT_AFTER, after))
         assert sby == bool(re.search(occurrence.SUSPECT_BEFORE_YEAR, before))
+        assert glued == bool(re.search(occurrence.GLUED_BEFORE, before))
+        assert proclitic == bool(re.search(occurrence.PROCLITIC_BEFORE, before))
         assert year == bool(re.search(occurrence.YEAR_LIKE, vt))
         py_hb = re.search(hedges.BEFORE, before)
         py_ha = re.search(hedges.AFTER, after)

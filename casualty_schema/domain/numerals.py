@@ -345,11 +345,11 @@ def read_number(text: str, *, maghrebi_dot: bool = False) -> NumberReading:
 
 
 @lru_cache(maxsize=1 << 16)
-def readings(text: str) -> tuple[NumberReading, ...]:
+def readings(text: str, *, bare: bool = True) -> tuple[NumberReading, ...]:
     """Every reading `text` can honestly have: the ordinary one; a dot or comma read the other
-    way before a scale word ("1.500 مليون" as 1.5 billion, "1,500 مليون" as 1.5 million); and a
-    pair "X وY" that is no single number read as a range (the بين before it stays in the
-    quote). Empty when `text` is no number."""
+    way before a scale word ("1.500 مليون" as 1.5 billion, "1,500 مليون" as 1.5 million); and,
+    with ``bare`` (a value_text, whose بين stays in the quote), a pair "X وY" that is no single
+    number read as a range. Empty when `text` is no number."""
     found: list[NumberReading] = []
     primary = _read(text, False, False, False)
     if isinstance(primary, NumberReading):
@@ -358,10 +358,10 @@ def readings(text: str) -> tuple[NumberReading, ...]:
         other = _read(text, True, True, False)
         if isinstance(other, NumberReading) and other not in found:
             found.append(other)
-    if not found and ("و" in text or "and" in text.casefold()):
-        bare = _read(text, False, False, True)
-        if isinstance(bare, NumberReading):
-            found.append(bare)
+    if bare and not found and ("و" in text or "and" in text.casefold()):
+        pair = _read(text, False, False, True)
+        if isinstance(pair, NumberReading):
+            found.append(pair)
     return tuple(found)
 
 

@@ -36,6 +36,8 @@ from casualty_schema.domain.numerals import key
 from casualty_schema.domain.patterns import DIGITS, LETTERS, MARKS, alternation, tolerant
 
 __all__ = [
+    "GLUED_BEFORE",
+    "PROCLITIC_BEFORE",
     "SUSPECT_AFTER",
     "SUSPECT_BEFORE",
     "SUSPECT_BEFORE_YEAR",
@@ -99,9 +101,17 @@ _BEFORE_MONTH_WORDS = f"(?:{tolerant('من')}|{tolerant('شهر')}|of|the)"
 #: digit, a separator after a digit), a dash or slash, a digit group and a space ("34 502"),
 #: or a word that continues it, or a month name.
 SUSPECT_BEFORE: str = (
-    rf"(?:[{LETTERS}{DIGITS}]|[{DIGITS}][,.،٬٫]|{_DASH_OR_SLASH}\s*|[{DIGITS}]\s+"
+    rf"(?:[{DIGITS}]|[{DIGITS}][,.،٬٫]|{_DASH_OR_SLASH}\s*|[{DIGITS}]\s+"
     rf"|{_START}{_GLUED_AND}(?i:{alternation(_BEFORE_WORDS)})[{MARKS}]*\s+"
     rf"|{_START}{_GLUED_AND}{_MONTH}[{MARKS}]*\s+)$"
+)
+#: Letters glued to the front of an occurrence ("ثلاثمئة" for "مئة", "بـ300")...
+GLUED_BEFORE: str = rf"[{LETTERS}]$"
+#: ... unless they are only a glued article, preposition or ف (الـ352، بـ300، لـ20), which are
+#: no part of the number (و is: it can join two numbers).
+PROCLITIC_BEFORE: str = (
+    rf"(?:^|[^{LETTERS}])"
+    rf"{alternation(p for p in lx.PROCLITICS if p != 'و')}[{MARKS}]*$"
 )
 #: The same for a four-digit value_text (a year?): a year word before it.
 SUSPECT_BEFORE_YEAR: str = (
@@ -121,6 +131,8 @@ SUSPECT_AFTER: str = (
 
 _SUSPECT_BEFORE = re.compile(SUSPECT_BEFORE)
 _SUSPECT_BEFORE_YEAR = re.compile(SUSPECT_BEFORE_YEAR)
+_GLUED_BEFORE = re.compile(GLUED_BEFORE)
+_PROCLITIC_BEFORE = re.compile(PROCLITIC_BEFORE)
 _SUSPECT_AFTER = re.compile(SUSPECT_AFTER)
 _YEAR_LIKE = re.compile(YEAR_LIKE)
 
@@ -143,6 +155,8 @@ def suspect(before: str, value_text: str, after: str) -> bool:
     the rule runs in polars, here in Python: :func:`analyse` is needed only then)."""
     b, a = before[-WINDOW:], after[:WINDOW]
     if _SUSPECT_BEFORE.search(b) or _SUSPECT_AFTER.search(a):
+        return True
+    if _GLUED_BEFORE.search(b) and not _PROCLITIC_BEFORE.search(b):
         return True
     return bool(_YEAR_LIKE.search(value_text) and _SUSPECT_BEFORE_YEAR.search(b))
 
@@ -238,7 +252,7 @@ def analyse(before: str, value_text: str, after: str) -> tuple[str, str]:
         return "ordinal", window[cs : right[0].end]
     start, end = _extent(window, left, right, cs, ce, glued_right)
     reads = window[start:end]
-    found = numerals.readings(reads)
+    found = numerals.readings(reads, bare=(start, end) == (lb, le))
     before_tokens = [t for t in left if t.end <= start]
     after_tokens = [t for t in right if t.start >= end]
     if not (glued_left or glued_right) and found:
@@ -271,7 +285,10 @@ def _extent(
         start = lrun[len(lrun) - a].start if a else cs
         for b in range(len(rrun) + 1):
             end = rrun[b - 1].end if b else ce
-            if numerals.readings(window[start:end]) and (best is None or a + b > best[0]):
+            # in running text a pair without بين is no range ("المادتين 5 و7", "5 و10 جرحى")
+            if numerals.readings(window[start:end], bare=False) and (
+                best is None or a + b > best[0]
+            ):
                 best = (a + b, start, end)
     return (best[1], best[2]) if best is not None else (cs, ce)
 
@@ -322,7 +339,9 @@ def _date(
     start, end = span
     low, high = reading.value, reading.value_max or reading.value
     i = 0
-    while i < len(after) and i < 2 and after[i].key in _BEFORE_MONTH:
+    if _other_day(after):  # "11 و24 أذار" without بين: the span of days ends further on
+        i = 2
+    while i < len(after) and i < 4 and after[i].key in _BEFORE_MONTH:
         i += 1
     if 1 <= low <= high <= 31 and not reading.vague:
         if _is_month(after, i):
@@ -343,6 +362,19 @@ def _date(
             shown_from = before[-2].start if previous in _YEAR_QUALIFIER_KEYS else before[-1].start
             return "year", window[shown_from:end]
     return None
+
+
+_JOINER_KEYS = frozenset(key(w) for w in (*lx.RANGE_JOINERS, "و", "and"))
+
+
+def _other_day(after: list[_Tok]) -> bool:
+    """Does the text after a day go on with a second day ("و24", "- 24", "to 24")?"""
+    if len(after) < 2 or after[1].kind != "num":
+        return False
+    if not (after[0].kind == "dash" or after[0].key in _JOINER_KEYS):
+        return False
+    second = numerals.readings(after[1].text, bare=False)
+    return bool(second) and 1 <= second[0].value <= 31
 
 
 def _two_word_month(tokens: list[_Tok], i: int) -> bool:

@@ -144,10 +144,15 @@ def _placed(frames: Frames) -> pl.DataFrame:
         pl.col("split").struct.field("field_1").str.head(hedges.WINDOW).alias("after"),
     )
     if not busy_rows.is_empty():
+        before = pl.col("before")
         suspect = (
-            pl.col("before").str.contains(occurrence.SUSPECT_BEFORE)
+            before.str.contains(occurrence.SUSPECT_BEFORE)
             | pl.col("after").str.contains(occurrence.SUSPECT_AFTER)
-            | (year_like & pl.col("before").str.contains(occurrence.SUSPECT_BEFORE_YEAR))
+            | (
+                before.str.contains(occurrence.GLUED_BEFORE)
+                & ~before.str.contains(occurrence.PROCLITIC_BEFORE)
+            )
+            | (year_like & before.str.contains(occurrence.SUSPECT_BEFORE_YEAR))
         )
         busy_rows = busy_rows.with_columns(suspect.alias("suspect"))
         hedged = busy_rows.filter(~pl.col("suspect")).select(
@@ -183,7 +188,7 @@ def _placed(frames: Frames) -> pl.DataFrame:
 
 # Either side of a number: anything that could matter (a hedge word, or a reason to look
 # closer), as one pattern per side.
-_ANY_BEFORE = f"(?:{occurrence.SUSPECT_BEFORE})|(?:{hedges.BEFORE})"
+_ANY_BEFORE = f"(?:{occurrence.SUSPECT_BEFORE})|(?:{occurrence.GLUED_BEFORE})|(?:{hedges.BEFORE})"
 _ANY_AFTER = f"(?:{occurrence.SUSPECT_AFTER})|(?:{hedges.AFTER})"
 
 
