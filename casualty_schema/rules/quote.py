@@ -115,13 +115,14 @@ def _placed(frames: Frames) -> pl.DataFrame:
         claims = pl.concat([claims.filter(written), unfound.filter(written)])
     # the patterns are anchored at the number: on the whole text before and after it, they
     # look no further than on the windows the closer look takes
+    before, after = pl.col("split").struct.field("field_0"), pl.col("split").struct.field("field_1")
     year_like = pl.col("vt").str.contains(occurrence.YEAR_LIKE)
-    busy = (
-        pl.col("split").struct.field("field_0").str.contains(_ANY_BEFORE)
-        | pl.col("split").struct.field("field_1").str.contains(_ANY_AFTER)
-        | year_like
+    found = claims.with_columns(  # one column each: polars computes them side by side
+        before.str.contains(_ANY_BEFORE).alias("busy_before"),
+        after.str.contains(_ANY_AFTER).alias("busy_after"),
+        year_like.alias("year_like"),
     )
-    found = claims.with_columns(busy.alias("busy"))
+    busy = pl.col("busy_before") | pl.col("busy_after") | pl.col("year_like")
     empty = {
         "kind": pl.lit("count"),
         "reads": pl.lit(None, pl.String),
@@ -132,29 +133,33 @@ def _placed(frames: Frames) -> pl.DataFrame:
     }
     # a bare count: only a qualifier that needs a hedge word makes it matter
     out = [
-        found.filter(~pl.col("busy") & ~pl.col("qualifier").is_in(list(hedges.BARE))).select(
+        found.filter(~busy & ~pl.col("qualifier").is_in(list(hedges.BARE))).select(
             *columns, *(v.alias(k) for k, v in empty.items())
         ),
         absent.select(*columns, *(v.alias(k) for k, v in empty.items())).with_columns(
             pl.lit("absent").alias("kind")
         ),
     ]
-    busy_rows = found.filter(pl.col("busy")).with_columns(
-        pl.col("split").struct.field("field_0").str.tail(hedges.WINDOW).alias("before"),
-        pl.col("split").struct.field("field_1").str.head(hedges.WINDOW).alias("after"),
+    busy_rows = found.filter(busy).with_columns(
+        before.str.tail(hedges.WINDOW).alias("before"),
+        after.str.head(hedges.WINDOW).alias("after"),
     )
     if not busy_rows.is_empty():
-        before = pl.col("before")
-        suspect = (
-            before.str.contains(occurrence.SUSPECT_BEFORE)
-            | pl.col("after").str.contains(occurrence.SUSPECT_AFTER)
-            | (
-                before.str.contains(occurrence.GLUED_BEFORE)
-                & ~before.str.contains(occurrence.PROCLITIC_BEFORE)
-            )
-            | (year_like & before.str.contains(occurrence.SUSPECT_BEFORE_YEAR))
+        window = pl.col("before")
+        busy_rows = busy_rows.with_columns(  # side by side, then together
+            window.str.contains(occurrence.SUSPECT_BEFORE).alias("s1"),
+            pl.col("after").str.contains(occurrence.SUSPECT_AFTER).alias("s2"),
+            window.str.contains(occurrence.GLUED_BEFORE).alias("s3"),
+            window.str.contains(occurrence.PROCLITIC_BEFORE).alias("s4"),
+            window.str.contains(occurrence.SUSPECT_BEFORE_YEAR).alias("s5"),
+        ).with_columns(
+            (
+                pl.col("s1")
+                | pl.col("s2")
+                | (pl.col("s3") & ~pl.col("s4"))
+                | (pl.col("year_like") & pl.col("s5"))
+            ).alias("suspect")
         )
-        busy_rows = busy_rows.with_columns(suspect.alias("suspect"))
         hedged = busy_rows.filter(~pl.col("suspect")).select(
             *columns,
             empty["kind"].alias("kind"),
