@@ -21,7 +21,7 @@ What it holds:
     cluster in 2015-2019; values are discrete Pareto per metric (mostly 1-10 deaths, a
     few hundred); qualifiers mostly ``exact``, with every other qualifier present; numbers
     written in Western, Eastern Arabic and Persian digits, grouped, with scale words and
-    spelled out (through ``casualty_schema/domain/numerals.py``'s ``to_words``). No two incident
+    spelled out (through ``casualty_schema/domain/spelling.py``'s ``to_words``). No two incident
     claims share claimant, metric, day and town (they would nest in each other).
   * each claimant's *monthly cumulative totals* over whole countries ("since August 2014,
     until the end of March 2017"), per perpetrator and metric, each the sum of the lower
@@ -66,7 +66,7 @@ from typing import Any, cast
 import polars as pl
 
 from casualty_schema.domain import bounds
-from casualty_schema.domain.numerals import to_words
+from casualty_schema.domain.spelling import to_words
 from casualty_schema.errors import ERRORS
 from casualty_schema.rules import RULES
 
@@ -747,7 +747,7 @@ def _places(rng: random.Random) -> Places:
 
 
 def _written(pairs: pl.DataFrame) -> pl.DataFrame:
-    """(number, form) -> text, through numerals.to_words, once per distinct pair."""
+    """(number, form) -> text, through spelling.to_words, once per distinct pair."""
     distinct = pairs.unique().sort(["number", "form"])
     texts = [to_words(n, f) for n, f in distinct.iter_rows()]
     return distinct.with_columns(pl.Series("text", texts, dtype=pl.String))
@@ -1932,6 +1932,17 @@ class _Planter:
             row["claim_id"],
             "quote",
             "quote prefixed with a word the archived text lacks",
+        )
+
+    def _quote_qualifier(self) -> None:
+        row = self.take(lambda r: not r["text_source"] and r["qualifier"] == "at_least")
+        self.set(row["uid"], qualifier="exact")  # its quote says "ما لا يقل عن"
+        self.record(
+            "quote.qualifier",
+            "claims",
+            row["claim_id"],
+            "qualifier",
+            "an 'at least' claim coded exact",
         )
 
     def _quote_keywords(self) -> None:

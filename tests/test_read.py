@@ -74,8 +74,8 @@ def test_bundled_claims_are_read_as_text(root: Path) -> None:
     assert table.header == fields
     assert table.cells.columns == [*fields, ROW, LINE]
     assert all(table.cells.schema[f] == pl.String for f in fields)
-    assert table.cells.height == 20
-    assert table.cells.get_column(ROW).to_list() == list(range(2, 22))
+    assert table.cells.height == 21
+    assert table.cells.get_column(ROW).to_list() == list(range(2, 23))
     assert table.findings.is_empty()
     assert table.parser == "polars"
     # every cell as written: no type is inferred

@@ -280,7 +280,7 @@ def test_changelog_moves_the_unreleased_notes_under_the_version(
     assert text.index("## [0.1.0]") < text.index("First release of `casualty-claims`")
     assert text.index("First release") < text.index("### Added\n\n- The seed data.")
     assert text.endswith(result.section)
-    assert "- `claims`: 20 rows, 18 fields, key `claim_id`" in result.section
+    assert "- `claims`: 21 rows, 18 fields, key `claim_id`" in result.section
 
 
 def test_a_tree_still_recording_bytes_and_hash_loses_them_in_place() -> None:

@@ -30,6 +30,11 @@ C1300 = "oir-2019-05-31-civilian-deaths-1300-headline"
 C3712 = "srg-2019-civilian-deaths-3712"
 C348 = "srg-2019-civilian-deaths-syria-2018-348"
 CMP = "mp-hussein-2017-civilian-deaths-tens-of-thousands"
+C352D = "oir-2017-04-30-civilian-deaths-352-direct"
+C1300M = "oir-2019-05-31-civilian-deaths-more-than-1300"
+C42 = "oir-2017-04-30-reports-open-42"
+C7 = "oir-2019-05-31-reports-non-credible-baghouz-7"
+C3000 = "airwars-2017-civilian-deaths-3000"
 
 
 @pytest.fixture
@@ -231,6 +236,139 @@ def test_quote_value_folds_whitespace(pkg: PackageCopy) -> None:
     quote = pkg.row("claims", C20K)["quote"].replace("20 ألف", "20\u00a0 ألف")
     pkg.set("claims", C20K, quote=quote)
     assert found(pkg, "quote.value") == []
+
+
+# the three miscodings of issue 12, each valid before quote.value read whole numerals and
+# quote.qualifier existed
+
+
+def test_a_figure_inside_a_longer_number_is_reported(pkg: PackageCopy) -> None:
+    """The Gathering's 3,712 recorded as 712: "712" occurs in the quote, inside "3712"."""
+    pkg.set("claims", C3712, value="712", value_text="712")
+    f = only(found(pkg, "quote.value"))
+    assert (f.key, f.field, f.value, f.severity) == (C3712, "value_text", "712", "error")
+    assert f.message == "the quote reads 3712 here, not 712"
+
+
+def test_exact_beside_at_least_is_reported(pkg: PackageCopy) -> None:
+    """The coalition's "ما لا يقل عن 1302" recorded as exactly 1,302."""
+    pkg.set("claims", C1302, qualifier="exact")
+    f = only(found(pkg, "quote.qualifier"))
+    assert (f.key, f.field, f.value, f.severity) == (C1302, "qualifier", "exact", "error")
+    assert "'ما لا يقل عن' (at_least)" in f.message
+    assert found(pkg, "quote.value") == []
+
+
+def test_a_figure_cut_off_before_its_scale_word_is_reported(pkg: PackageCopy) -> None:
+    """ "أكثر من 20 ألف غارة" recorded as 20 strikes, value_text "20"."""
+    pkg.set("claims", C20K, value="20", value_text="20")
+    f = only(found(pkg, "quote.value"))
+    assert (f.key, f.field, f.value) == (C20K, "value_text", "20")
+    assert f.message == "the quote reads 20 ألف here, not 20"
+
+
+def test_a_day_is_not_a_count(pkg: PackageCopy) -> None:
+    pkg.set("claims", C7, value="11", value_text="11")  # بين 11 و24 أذار/مارس
+    f = only(found(pkg, "quote.value"))
+    assert (f.key, f.field) == (C7, "value_text")
+    assert "is a day of the month in the quote (بين 11 و24 أذار)" in f.message
+
+
+def test_a_year_is_not_a_count(pkg: PackageCopy) -> None:
+    pkg.set("claims", C3000, value="2014", value_text="2014")  # منذ بدء مهامها في 2014
+    f = only(found(pkg, "quote.value"))
+    assert "is a year in the quote (في 2014)" in f.message
+
+
+def test_a_dot_before_three_digits_groups_thousands(pkg: PackageCopy) -> None:
+    quote = pkg.row("claims", C3000)["quote"].replace("3 آلاف", "3.000")
+    pkg.set("claims", C3000, quote=quote, value_text="3.000")
+    assert found(pkg, "quote.value") == []
+    pkg.set("claims", C3000, value="3")
+    f = only(found(pkg, "quote.value"))
+    assert (f.field, f.message) == (
+        "value",
+        "value_text 3.000 does not denote value 3 (it reads 3,000)",
+    )
+
+
+def test_an_unreadable_value_text_says_why(pkg: PackageCopy) -> None:
+    quote = pkg.row("claims", C7)["quote"].replace("سبعة", "الثالث")
+    pkg.set("claims", C7, quote=quote, value_text="الثالث", value="3")
+    f = only(found(pkg, "quote.value"))
+    assert f.field == "value"
+    assert "ordinal" in f.message
+
+
+@pytest.mark.parametrize(
+    ("written", "qualifier", "value", "value_max"),
+    [
+        ("between 8,000 and 13,000", "range", 8000, 13000),
+        ("بين 8 آلاف و13 ألفاً", "range", 8000, 13000),
+        ("8 إلى 13 ألفاً", "range", 8000, 13000),
+        ("ألفاً و500", "exact", 1500, None),
+        ("1،300", "exact", 1300, None),
+        ("34\u00a0502", "exact", 34502, None),
+        ("نصف مليون", "exact", 500_000, None),
+        ("العشرات", "vague", 20, 99),
+        ("بضعة آلاف", "vague", 3000, 9999),
+        ("two dozen", "exact", 24, None),
+        ("300 ونيف", "vague", 301, 399),
+        ("الـ352", "exact", 352, None),
+    ],
+)
+def test_the_ways_news_writes_a_figure_pass(
+    pkg: PackageCopy, written: str, qualifier: str, value: int, value_max: int | None
+) -> None:
+    """Correct codings the reader of convention 1 refused (issue 12)."""
+    pkg.set(
+        "claims", C42, quote=f"أنها لا تزال تعمل على تقييم {written} تقريرا", value_text=written,
+        qualifier=qualifier, value=value, value_max="" if value_max is None else value_max,
+    )  # fmt: skip
+    assert found(pkg, "quote.value") == []
+    assert found(pkg, "quote.qualifier") == []
+
+
+def test_quote_qualifier_at_least_for_more_than_is_a_warning(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1300M, qualifier="at_least")  # "أكثر من 1300"
+    f = only(found(pkg, "quote.qualifier"))
+    assert (f.key, f.severity) == (C1300M, "warning")
+    assert "differ by one" in f.message
+
+
+def test_quote_qualifier_two_hedges_accept_either(pkg: PackageCopy) -> None:
+    """ "نحو 352 مدنياً على الأقل": about or at least, not exact nor more than."""
+    for accepted in ("at_least", "about"):
+        pkg.set("claims", C352D, qualifier=accepted)
+        assert found(pkg, "quote.qualifier") == [], accepted
+    pkg.set("claims", C352D, qualifier="exact")
+    f = only(found(pkg, "quote.qualifier"))
+    assert "'نحو' (about) and 'على الأقل' (at_least)" in f.message
+    pkg.set("claims", C352D, qualifier="more_than")
+    assert only(found(pkg, "quote.qualifier")).severity == "warning"
+
+
+def test_quote_qualifier_a_bare_figure_is_not_at_least(pkg: PackageCopy) -> None:
+    pkg.set("claims", C42, qualifier="at_least")  # "تقييم 42 تقريرا"
+    f = only(found(pkg, "quote.qualifier"))
+    assert (f.key, f.severity) == (C42, "error")
+    assert "with no hedge word" in f.message
+
+
+def test_quote_qualifier_a_bare_figure_may_be_about(pkg: PackageCopy) -> None:
+    pkg.set("claims", C42, qualifier="about")  # the headline convention
+    assert found(pkg, "quote.qualifier") == []
+
+
+def test_quote_qualifier_about_against_more_than_is_an_error(pkg: PackageCopy) -> None:
+    pkg.set("claims", C1300M, qualifier="about")
+    assert only(found(pkg, "quote.qualifier")).severity == "error"
+
+
+def test_quote_qualifier_ignores_a_figure_not_in_its_quote(pkg: PackageCopy) -> None:
+    pkg.set("claims", C42, qualifier="at_least", value_text="43", value="43")
+    assert found(pkg, "quote.qualifier") == []
+    assert only(found(pkg, "quote.value")).field == "value_text"
 
 
 def test_quote_source_text(pkg: PackageCopy) -> None:

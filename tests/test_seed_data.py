@@ -11,7 +11,7 @@ HORRYA = "horrya-2019-06-01-coalition-1300"
 ALGERIAN = "2017-05-coalition-352-mp-dispute"
 
 # The number of claims curated from each article. A lost or an extra row fails here.
-CLAIMS_PER_SOURCE = {HORRYA: 10, ALGERIAN: 10}
+CLAIMS_PER_SOURCE = {HORRYA: 10, ALGERIAN: 11}
 
 # Every run of digits and every number word in the articles that is *not* the value_text of
 # a claim, with the reason it is not a claim. Together with the claims this accounts for
@@ -38,7 +38,6 @@ NOT_CLAIMS: dict[str, dict[str, str]] = {
         "ثلاث": "qualifies the 26 ('in three separate strikes'), see that claim's notes",
         "واحدة": "qualifies the MP's 700 ('a single strike'), see that claim's notes",
         "352#mp": "the MP citing the coalition's 352 (disputed, not asserted, by him)",
-        "352#direct-quote": "the coalition's direct quote of its own 352, see that claim's notes",
     },
 }
 
@@ -139,20 +138,21 @@ def test_relations_the_articles_imply(descriptor: object) -> None:
         ),
         ("oir-2019-05-31-civilian-deaths-1302", "updates", "oir-2017-04-30-civilian-deaths-352"),
         ("oir-2019-05-31-airstrikes-34502", "updates", "oir-2017-04-30-airstrikes-more-than-20000"),
-        ("oir-2017-04-30-civilian-deaths-45", "part_of", "oir-2017-04-30-civilian-deaths-352"),
-        (
-            "oir-2017-04-30-civilian-deaths-march-26",
-            "part_of",
-            "oir-2017-04-30-civilian-deaths-352",
-        ),
         ("srg-2019-civilian-deaths-syria-2018-348", "part_of", "srg-2019-civilian-deaths-3712"),
         (
             "mp-hussein-2017-civilian-deaths-more-than-20000",
             "disputes",
             "oir-2017-04-30-civilian-deaths-352",
         ),
+        (
+            "mp-hussein-2017-civilian-deaths-more-than-20000",
+            "restates",
+            "mp-hussein-2017-civilian-deaths-tens-of-thousands",
+        ),
     }
     assert expected <= relations
+    # re-audit (issue 12): the 45 and the 26 are newly assessed deaths, not parts of the 352
+    assert not {r for r in relations if r[0].endswith(("-45", "-march-26"))}
 
 
 def test_seed_figures_as_curated(claims: list[dict[str, str]]) -> None:
@@ -203,3 +203,52 @@ def test_seed_figures_as_curated(claims: list[dict[str, str]]) -> None:
             end,
             said,
         )
+
+
+def test_the_re_audit_of_issue_12(claims: list[dict[str, str]]) -> None:
+    """The decisions of the re-audit under quote.value and quote.qualifier (convention 2),
+    each recorded in the claim's notes."""
+    by_id = {c["claim_id"]: c for c in claims}
+    paraphrase = by_id["oir-2017-04-30-civilian-deaths-352"]
+    direct = by_id["oir-2017-04-30-civilian-deaths-352-direct"]
+    assert "بمقتل 352 مدنياً على الأقل" in paraphrase["quote"]
+    assert "سجلنا مقتل نحو 352 مدنياً على الأقل" in direct["quote"]
+    assert "سجلنا" not in paraphrase["quote"]
+    assert (direct["qualifier"], direct["period_start"], direct["period_end"]) == (
+        "at_least", "2014-08", "2017-04-30",
+    )  # fmt: skip
+    assert paraphrase["period_end"] == "2017-03"
+    for claim_id in (
+        "oir-2017-04-30-civilian-deaths-45",
+        "oir-2017-04-30-civilian-deaths-march-26",
+    ):
+        assert by_id[claim_id]["metric"] == "civilian-deaths-first-reported"
+        assert "re-audit" in by_id[claim_id]["notes"].lower()
+    for claim in (paraphrase, direct, by_id["mp-hussein-2017-civilian-deaths-more-than-20000"]):
+        assert "re-audit" in claim["notes"].lower()
+
+
+# The miscodings of issue 12, planted in a copy of the seed data: each gives its claim an error.
+PLANTED = {
+    "srg-2019-civilian-deaths-3712": {"value": "712", "value_text": "712"},
+    "oir-2019-05-31-civilian-deaths-1302": {"qualifier": "exact"},
+    "oir-2017-04-30-airstrikes-more-than-20000": {"value": "20", "value_text": "20"},
+}
+
+
+def test_the_planted_miscodings_are_errors(tmp_path: Path) -> None:
+    from datetime import date
+
+    from casualty_schema import validate
+    from tests.builder import PackageCopy
+
+    pkg = PackageCopy(tmp_path)
+    for claim_id, changes in PLANTED.items():
+        pkg.set("claims", claim_id, **changes)
+    report = validate(pkg.descriptor, today=date(2026, 11, 22))
+    errors = {(f.key, f.rule) for f in report.findings if f.severity == "error"}
+    assert errors == {
+        ("srg-2019-civilian-deaths-3712", "quote.value"),
+        ("oir-2019-05-31-civilian-deaths-1302", "quote.qualifier"),
+        ("oir-2017-04-30-airstrikes-more-than-20000", "quote.value"),
+    }

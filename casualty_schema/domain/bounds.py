@@ -24,7 +24,11 @@ from __future__ import annotations
 
 import polars as pl
 
-CONVENTION_VERSION = "1"
+from casualty_schema.domain import lexicon
+
+# One convention, one version: the band and the rounding step are documented with the
+# readings of the numeral lexicon (docs/data-model.md).
+CONVENTION_VERSION = lexicon.CONVENTION_VERSION
 
 QUALIFIERS = ("exact", "at_least", "more_than", "at_most", "less_than", "about", "range", "vague")
 

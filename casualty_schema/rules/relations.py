@@ -39,7 +39,14 @@ PLACES = {"places": ("place_id", "parent_id")}
 def related(frames: Frames, relation: str) -> pl.DataFrame:
     """The ``relation`` rows with both claims: the claim's columns, then the related
     claim's columns suffixed ``_b``; ``__row``/``__line`` are the relation's."""
-    claims = frames.claims.select(CLAIM_COLUMNS).drop("__row", "__line")
+    # without a usable metrics resource the claims have no metric kind: unknown, not an error
+    kinds = {"metric_kind": pl.String, "metric_additive": pl.Boolean}
+    missing = {c: t for c, t in kinds.items() if c not in frames.claims.columns}
+    claims = (
+        frames.claims.with_columns(pl.lit(None, t).alias(c) for c, t in missing.items())
+        .select(CLAIM_COLUMNS)
+        .drop("__row", "__line")
+    )
     rows = frames.relations.filter(pl.col("relation") == relation)
     return rows.join(claims, on="claim_id").join(
         claims.rename({c: f"{c}_b" for c in claims.columns}),
