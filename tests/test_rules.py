@@ -729,6 +729,9 @@ def _fires_everywhere(pkg: PackageCopy) -> PackageCopy:
     pkg.set("claims", C34502, period_end="2017-03", quote="وأشار التحالف الدولي في بيان 34,502")
     pkg.set("metrics", "reports-open", keywords="xyz")  # quote.keywords
     pkg.set("actors", "coalition", name_en="Coalition \u202eerif")  # cells.bidi
+    pkg.set(
+        "claims", "horrya-2019-06-01-coalition-members-70", qualifier="exact"
+    )  # quote.qualifier
     pkg.set("claims", C348, value="4000", value_text="4000")  # series.nesting
     pkg.set("claims", C1300, value="100")  # relations.restates
     pkg.relate(C45, "part_of", C20K)  # relations.part-of
@@ -795,7 +798,10 @@ def test_renaming_a_field_a_rule_reads_names_the_rules_not_run(pkg: PackageCopy)
     report = validate(pkg.descriptor, today=TODAY)
     f = only(report.findings)
     assert (f.rule, f.severity, f.resource) == ("schema-error", "error", "claims")
-    assert "quote is missing (read by quote.value, quote.source-text, quote.keywords)" in f.message
+    assert (
+        "quote is missing (read by quote.value, quote.source-text, quote.qualifier, quote.keywords)"
+        in f.message
+    )
     assert not report.valid
     assert "quote.value" not in report.rules
     assert "dates.order" in report.rules  # the rules that do not read it still run

@@ -192,7 +192,13 @@ def restates(frames: Frames) -> pl.DataFrame:
     pairs = related(frames, "restates")
     if pairs.is_empty():
         return pl.DataFrame()
-    same_places = pl.col("places").list.sort() == pl.col("places_b").list.sort()
+    # a claim with a place refs.places does not know: that finding is enough
+    unplaced = frames.reported("claims", ("places",)).implode()
+    same_places = (
+        (pl.col("places").list.sort() == pl.col("places_b").list.sort())
+        | pl.col("claim_id").is_in(unplaced)
+        | pl.col("related_claim_id").is_in(unplaced)
+    )
     overlap = (pl.col("upper_b").is_null() | (pl.col("lower") <= pl.col("upper_b"))) & (
         pl.col("upper").is_null() | (pl.col("lower_b") <= pl.col("upper"))
     )
