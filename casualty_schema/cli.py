@@ -1,4 +1,9 @@
-"""The ``casualty-schema`` command: parses arguments and calls the library, nothing more."""
+"""The ``casualty-schema`` command: parses arguments and calls the library, nothing more.
+
+Each command imports what it calls when it runs (polars, frictionless and pandera are never
+imported at start-up), so that ``--version``, ``--help``, ``rules`` and usage errors cost
+the interpreter, typer and the package's own light modules only
+(``tests/test_cli.py::test_start_up_imports`` checks it)."""
 
 from __future__ import annotations
 
@@ -8,16 +13,11 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
-from rich.console import Console
 
 from casualty_schema import __version__
-from casualty_schema.api import validate as validate_package
-from casualty_schema.downstream.init import InitError, export_schemas, init_package
-from casualty_schema.package.source import SourceError
-from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.render import (
     CATALOGUE_FORMATS,
     DEFAULT,
@@ -70,8 +70,17 @@ def _root(
 
 def _fail(message: str) -> typer.Exit:
     """Say what is wrong on standard error, one unwrapped line; exit status 2."""
+    from rich.console import Console
+
     Console(stderr=True, soft_wrap=True).print(f"error: {message}", markup=False)
     return typer.Exit(2)
+
+
+def _spinner(message: str) -> Any:
+    """rich's status spinner on standard error (rich is imported only for a terminal)."""
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _limit(value: int | None) -> Limit:
@@ -138,9 +147,12 @@ def validate(
     """Validate a data package (default: ./datapackage.json).
 
     Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
-    err = Console(stderr=True)
-    show_progress = err.is_terminal and str(fmt) != "json"
-    status = err.status("validating…") if show_progress else nullcontext()
+    from casualty_schema.api import validate as validate_package
+    from casualty_schema.package.source import SourceError
+    from casualty_schema.pipeline import UnknownRuleError
+
+    show_progress = sys.stderr.isatty() and str(fmt) != "json"
+    status = _spinner("validating…") if show_progress else nullcontext()
     try:
         with status as spinner:
             report = validate_package(
@@ -288,6 +300,8 @@ def schema_export(
     ] = SchemaFormat.table_schema,
 ) -> None:
     """Write the canonical schema of the installed version as JSON on standard output."""
+    from casualty_schema.downstream.init import export_schemas
+
     try:
         exported = export_schemas(resource, fmt.value)
     except KeyError as error:
@@ -303,6 +317,8 @@ def init(
     ] = None,
 ) -> None:
     """Create an empty, valid package on the current schema version, for a new project."""
+    from casualty_schema.downstream.init import InitError, init_package
+
     try:
         path = init_package(directory, name)
     except InitError as error:

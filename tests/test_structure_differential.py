@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from casualty_schema.check import patterns
 from casualty_schema.check.patterns import matches, rust_pattern
 from casualty_schema.check.readers import READERS
 from casualty_schema.check.structure import Structure, check_structure
@@ -395,6 +396,23 @@ def test_patterns_match_where_python_matches(texts: list[str]) -> None:
 def test_the_untranslatable_patterns_are_the_expected_ones() -> None:
     untranslated = [p for p in PATTERNS if rust_pattern(p) is None]
     assert untranslated == [r"a(?=b)", r"\bab", "(?i:ab)", r"(a)\1"]
+
+
+@pytest.mark.parametrize("kind", ["isspace", "isdecimal", "isalnum"])
+def test_python_character_classes_are_the_str_methods(kind: str) -> None:
+    """The classes the readers and the pattern translation use (read by ``re``, or from the
+    table of the running Unicode version) hold exactly where the ``str`` method does."""
+    method = getattr(str, kind)
+    expected = "".join(c for c in map(chr, range(0x110000)) if method(c))
+    assert patterns._python_chars(kind) == expected
+    patterns._python_chars.cache_clear()
+    if kind == "isspace":  # the scan by re, which versions without a table get, too
+        known, patterns._SPACE = patterns._SPACE, {}
+        try:
+            assert patterns._python_chars(kind) == expected == patterns.python_space()
+        finally:
+            patterns._SPACE = known
+            patterns._python_chars.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------
