@@ -32,7 +32,6 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.check.changed import changed_keys, only_changed
 from casualty_schema.check.conformance import canonical_package, check_conformance, rule_ready
 from casualty_schema.check.integrity import check_integrity
 from casualty_schema.check.structure import Structure, check_structure
@@ -47,7 +46,6 @@ from casualty_schema.package.descriptor import (
     check_profile,
     load_package,
 )
-from casualty_schema.package.remote import fetched
 from casualty_schema.report import Report
 from casualty_schema.rules import RULES
 
@@ -142,6 +140,8 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
         try:
             conformance = check_conformance(spec)
             if allow_remote:
+                from casualty_schema.package.remote import fetched  # urllib, only when asked
+
                 with fetched(spec) as (local, unfetched):
                     structure = check_structure(local)
             else:
@@ -205,6 +205,8 @@ def run(
     findings = pl.concat([file_findings, unready, *check_rules(frames, rule_ids, say)])
     if changed_since is not None:
         say(CHANGED)
+        from casualty_schema.check.changed import changed_keys, only_changed
+
         findings = only_changed(findings, changed_keys(spec, changed_since))
     ignored = [r for r in [*RULES, *ERRORS] if _matches(r, ignore)]
     if ignored:

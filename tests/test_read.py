@@ -354,6 +354,51 @@ def test_polars_never_reads_anything_else(body: str) -> None:
         assert _records(fast[0]) == _records(records.parse_python(body, dialect))
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    width=st.integers(2, 4),
+    cells=st.lists(WELL_FORMED_CELL, max_size=24),
+    crlf=st.booleans(),
+    trailing=st.booleans(),
+    piece=st.sampled_from([1, 5, 1 << 20]),
+    apart=st.sampled_from([0, 1 << 40]),
+)
+def test_uniform_files_are_read_without_a_pass_over_the_lines(
+    width: int, cells: list[str], crlf: bool, trailing: bool, piece: int, apart: int
+) -> None:
+    """A file that csv.writer wrote, every row as wide as the first: the fast path takes it
+    (in pieces, and counting its bytes on a second thread, too) and reads what the csv
+    module reads."""
+    import csv
+
+    rows = [cells[i : i + width] for i in range(0, len(cells) - len(cells) % width, width)]
+    rows = rows or [["a"] * width]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n" if crlf else "\n").writerows(rows)
+    body = text.getvalue() if trailing else text.getvalue()[: -2 if crlf else -1]
+    dialect = records.Dialect()
+    original = records.PIECE_BYTES, records.COUNT_APART_BYTES
+    records.PIECE_BYTES, records.COUNT_APART_BYTES = piece, apart
+    try:
+        uniform = records.parse_uniform(body.encode(), dialect, width=width)
+    finally:
+        records.PIECE_BYTES, records.COUNT_APART_BYTES = original
+    assert uniform is not None
+    assert _records(uniform) == _records(records.parse_python(body, dialect))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.text(alphabet='ab ,;"\n\r1ع\x00', max_size=30), width=st.integers(1, 3))
+def test_the_uniform_path_never_reads_anything_else(body: str, width: int) -> None:
+    """On any text at all, the path for uniform files declines or agrees with the csv module."""
+    if "\r" in body.replace("\r\n", ""):
+        return  # a lone carriage return goes to the csv module before (records.parse_polars)
+    dialect = records.Dialect()
+    uniform = records.parse_uniform(body.encode(), dialect, width=width)
+    if uniform is not None:
+        assert _records(uniform) == _records(records.parse_python(body, dialect))
+
+
 @settings(
     max_examples=150,
     deadline=None,
