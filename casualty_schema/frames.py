@@ -47,6 +47,8 @@ class Frames:
     package: PackageSpec
     tables: dict[str, pl.DataFrame]
     today: date = field(default_factory=date.today)
+    # The resources whose file the reader found free of control characters (check.records).
+    control_free: frozenset[str] = frozenset()
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:

@@ -163,7 +163,7 @@ def typed_frames(
     """Stage 3: the typed frames the rules run on (a resource the rules cannot use is left out
     with a schema-error), with the derived columns built."""
     tables, unready = rule_ready(spec, structure.frames)
-    frames = Frames(spec, tables, today)
+    frames = Frames(spec, tables, today, control_free=structure.control_free)
     frames.prepare()
     return frames, unready
 

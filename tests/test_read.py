@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,33 @@ def test_malformed_quoting_and_lone_carriage_returns_are_read_by_the_csv_module(
 # Files that cannot be read ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("data", "parser"),
+    [
+        (b"id,n,note\na,1,x\nb,2,\"y,z\"\n", "polars"),  # every record as wide: no line pass
+        (b"id,n,note\na,1\nb,2,x\n", "polars"),  # a short record: the pass over the lines
+        (b"id,n,note\na,1,x\rb,2,y\r", "python"),  # carriage returns: the csv module
+    ],
+)
+@pytest.mark.parametrize("control", ["", "\x07", "\x00", "\x7f", "\x1b"])
+def test_the_reader_says_whether_the_text_holds_a_control_character(
+    tmp_path: Path, data: bytes, parser: str, control: str
+) -> None:
+    """cells.control searches no cell of a file the reader found free of them."""
+    table = _read(tmp_path, data.replace(b"b,2", b"b" + control.encode() + b",2"))
+    assert table.parser == parser
+    assert table.controls is bool(control)
+
+
+def test_the_control_bytes_are_the_characters_cells_control_finds() -> None:
+    from casualty_schema.rules.cells import CONTROL
+
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    assert re.findall(CONTROL, every) == [chr(b) for b in records.CONTROL_BYTES]
+    assert not records.holds_control(every.encode("utf-8").translate(None, records.CONTROL_BYTES))
+    assert all(records.holds_control(chr(b).encode()) for b in records.CONTROL_BYTES)
+
+
 def test_a_missing_file_is_a_source_error_naming_it(tmp_path: Path) -> None:
     package, resource = _package(tmp_path, None)
     table = read_table(package, resource)
@@ -384,7 +412,7 @@ def test_uniform_files_are_read_without_a_pass_over_the_lines(
     finally:
         records.PIECE_BYTES, records.COUNT_APART_BYTES = original
     assert uniform is not None
-    assert _records(uniform) == _records(records.parse_python(body, dialect))
+    assert _records(uniform.records) == _records(records.parse_python(body, dialect))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -396,7 +424,7 @@ def test_the_uniform_path_never_reads_anything_else(body: str, width: int) -> No
     dialect = records.Dialect()
     uniform = records.parse_uniform(body.encode(), dialect, width=width)
     if uniform is not None:
-        assert _records(uniform) == _records(records.parse_python(body, dialect))
+        assert _records(uniform.records) == _records(records.parse_python(body, dialect))
 
 
 @settings(

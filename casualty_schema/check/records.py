@@ -27,16 +27,19 @@ import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
 from casualty_schema.findings import LINE, ROW
 
 __all__ = [
+    "CONTROL_BYTES",
     "FIELD_SIZE_LIMIT",
     "PIECE_BYTES",
     "Dialect",
+    "Parsed",
+    "holds_control",
     "parse",
     "parse_polars",
     "parse_python",
@@ -66,14 +69,35 @@ class Dialect:
         )
 
 
-def parse(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataFrame, str]:
-    """Every record of ``body`` (UTF-8), and which parser read it: "polars" or "python" (the
-    csv module). ``width``: the widest record of the sample. Raises UnicodeDecodeError for bytes
-    that are not UTF-8 and :class:`csv.Error` for what the csv module refuses."""
+class Parsed(NamedTuple):
+    """The records of a file, which parser read them, and whether its text holds a control
+    character (:data:`CONTROL_BYTES`: the ``cells.control`` rule need not look for one
+    where it does not)."""
+
+    records: pl.DataFrame
+    parser: str  # "polars" or "python" (the csv module)
+    controls: bool
+
+
+#: The C0 control characters but tab, line feed and carriage return, and DEL: in UTF-8 each is
+#: one byte, which no other character's encoding holds.
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+
+
+def holds_control(text: bytes) -> bool:
+    """Whether UTF-8 ``text`` holds a character of :data:`CONTROL_BYTES`."""
+    return bool(text.translate(None, _NOT_CONTROL))
+
+
+def parse(body: bytes, dialect: Dialect, *, width: int) -> Parsed:
+    """Every record of ``body`` (UTF-8). ``width``: the widest record of the sample. Raises
+    UnicodeDecodeError for bytes that are not UTF-8 and :class:`csv.Error` for what the csv
+    module refuses."""
     parsed = parse_polars(body, dialect, width=max(width, 1))
     if parsed is not None:
         return parsed
-    return parse_python(body.decode("utf-8"), dialect), "python"
+    return Parsed(parse_python(body.decode("utf-8"), dialect), "python", holds_control(body))
 
 
 def parse_python(text: str, dialect: Dialect) -> pl.DataFrame:
@@ -147,7 +171,7 @@ def pieces(body: bytes, size: int) -> list[tuple[int, int]]:
     return found
 
 
-def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataFrame, str] | None:
+def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None:
     """The normal path: polars reads the cells, piece by piece (:func:`pieces`), and
     :func:`parse_uniform` or :func:`record_shapes` says how many cells each record has and
     where it starts. None when the file needs the csv module."""
@@ -155,7 +179,7 @@ def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataF
         return None
     uniform = parse_uniform(body, dialect, width=width)
     if uniform is not None:
-        return uniform, "polars"
+        return uniform
     ranges = pieces(body, PIECE_BYTES)
 
     def piece(start: int, end: int) -> bytes:
@@ -191,10 +215,11 @@ def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataF
             )
         parsed.append(cells)
     records = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
-    return records.with_columns(
+    records = records.with_columns(
         pl.int_range(1, records.height + 1, dtype=pl.Int64).alias(ROW),
         pl.concat([s.get_column(LINE) for s in shapes], rechunk=False),
-    ), "polars"
+    )
+    return Parsed(records, "polars", holds_control(body))
 
 
 def _piece(body: bytes, start: int, end: int) -> bytes:
@@ -208,7 +233,7 @@ _QUOTED = re.compile(rb'"(?:[^"]|"")*"')
 QUOTED_MAX = 1 << 19
 
 
-def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> pl.DataFrame | None:
+def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None:
     """The records of a file every record of which has ``width`` cells, strictly quoted
     (:func:`record_shapes` says what that is), read by polars alone; None for any other.
 
@@ -216,7 +241,8 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> pl.DataFrame 
     at the start of a cell and close at its end, and together they must hold every quote of
     the file), which is all the quoting check needs when quotes are few. Outside them, a
     line feed ends a record and a delimiter separates two cells. polars refuses a record
-    wider than ``width``; so when the delimiters outside quoted cells number exactly
+    wider than ``width`` (but for an unended last line of empty cells, which it cuts: that
+    line is counted here); so when the delimiters outside quoted cells number exactly
     (records) × (``width`` - 1) and the records are the line feeds outside them, every
     record is exactly ``width`` wide (a blank line, which :mod:`csv` reads as a record of no
     cell, has no delimiter). Each record starts on the line after the line feeds before it.
@@ -225,13 +251,14 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> pl.DataFrame 
     if not body or width < 2 or len(delimiter) != 1 or dialect.skip_initial_space:
         return None
     parsed: list[pl.DataFrame] = []
-    lines_before = 0
+    lines_before, controls = 0, False
     for start, end in pieces(body, PIECE_BYTES):
         text = _piece(body, start, end)
         spans = _quoted_cells(text, delimiter)
         if spans is None:
             return None
-        frame, (all_feeds, all_delimiters) = _read_counting(text, dialect.delimiter, width)
+        frame, (all_feeds, all_delimiters, held) = _read_counting(text, dialect.delimiter, width)
+        controls |= held
         inside = [(text.count(delimiter, s, e), text.count(b"\n", s, e), s, e) for s, e in spans]
         feeds = all_feeds - sum(n for _d, n, _s, _e in inside)
         records = feeds + (not text.endswith(b"\n"))
@@ -247,10 +274,11 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> pl.DataFrame 
         parsed.append(frame.with_columns(lines.alias(LINE)))
         lines_before += all_feeds
     records_frame = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
-    return records_frame.with_columns(
+    records_frame = records_frame.with_columns(
         pl.lit(width, dtype=pl.Int64).alias("__count"),
         pl.int_range(1, records_frame.height + 1, dtype=pl.Int64).alias(ROW),
     ).select(*records_frame.columns[:-1], "__count", ROW, LINE)
+    return Parsed(records_frame, "polars", controls)
 
 
 #: From this size on, the bytes are counted on a second thread while polars reads the cells.
@@ -259,12 +287,13 @@ COUNT_APART_BYTES = 1 << 22
 
 def _read_counting(
     text: bytes, delimiter: str, width: int
-) -> tuple[pl.DataFrame | None, tuple[int, int]]:
+) -> tuple[pl.DataFrame | None, tuple[int, int, bool]]:
     """polars's reading of ``text`` (:func:`_read_polars`), and its line feeds and delimiters
-    counted meanwhile: polars reads without the interpreter lock, and mostly on one core."""
+    counted meanwhile (and whether it holds a control character): polars reads without the
+    interpreter lock, and mostly on one core."""
 
-    def count() -> tuple[int, int]:
-        return text.count(b"\n"), text.count(delimiter.encode())
+    def count() -> tuple[int, int, bool]:
+        return text.count(b"\n"), text.count(delimiter.encode()), holds_control(text)
 
     if len(text) < COUNT_APART_BYTES:
         return _read_polars(text, delimiter, width), count()

@@ -52,6 +52,8 @@ class Structure:
     # the field) plus __row and __line.
     frames: dict[str, pl.DataFrame]
     rows: dict[str, int]  # records read per resource
+    # The resources whose file holds no control character (check.records.CONTROL_BYTES).
+    control_free: frozenset[str] = frozenset()
 
 
 def check_structure(package: PackageSpec) -> Structure:
@@ -79,6 +81,7 @@ def check_structure(package: PackageSpec) -> Structure:
         findings=pl.concat(findings, how="vertical") if findings else empty_findings(),
         frames=frames,
         rows={name: table.cells.height for name, table in tables.items()},
+        control_free=frozenset(name for name, table in tables.items() if not table.controls),
     )
 
 

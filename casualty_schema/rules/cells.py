@@ -17,11 +17,12 @@ CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 
 def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
     """Per resource: the few rows with a text cell that starts like a formula or holds a
-    control character (one pass over every text cell for both rules), and the text of each
+    control character (one pass over every text cell for both rules; no cell is searched for
+    a control character when the reader found none in the file's bytes), and the text of each
     text field (string fields, and list-of-string fields as written)."""
-    either = f"{FORMULA}|{CONTROL}"
     suspects = {}
     for name, table in frames.tables.items():
+        either = FORMULA if name in frames.control_free else f"{FORMULA}|{CONTROL}"
         spec = frames.package.resources[name]
         texts = {}
         for field in spec.fields:
@@ -43,6 +44,8 @@ def _text_cells(frames: Frames, pattern: str) -> pl.DataFrame:
     suspects = frames.memo("cells.suspects", lambda: _suspect_cells(frames))
     found = []
     for name, (rows, texts) in suspects.items():
+        if rows.is_empty():
+            continue
         spec = frames.package.resources[name]
         key = (
             pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")
