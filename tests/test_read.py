@@ -208,7 +208,7 @@ def test_malformed_quoting_and_lone_carriage_returns_are_read_by_the_csv_module(
 @pytest.mark.parametrize(
     ("data", "parser"),
     [
-        (b"id,n,note\na,1,x\nb,2,\"y,z\"\n", "polars"),  # every record as wide: no line pass
+        (b'id,n,note\na,1,x\nb,2,"y,z"\n', "polars"),  # every record as wide: no line pass
         (b"id,n,note\na,1\nb,2,x\n", "polars"),  # a short record: the pass over the lines
         (b"id,n,note\na,1,x\rb,2,y\r", "python"),  # carriage returns: the csv module
     ],

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from casualty_schema.check import keys as keys_module
 from casualty_schema.check import patterns
 from casualty_schema.check.patterns import matches, rust_pattern
 from casualty_schema.check.readers import READERS
@@ -413,6 +414,41 @@ def test_python_character_classes_are_the_str_methods(kind: str) -> None:
         finally:
             patterns._SPACE = known
             patterns._python_chars.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("ref_type", "refs", "dangling"),
+    [
+        ("string", "a,b", []),
+        ("string", "a,zz", [3]),
+        ("string", ",b", []),
+        ("string", "zz,zz", [2, 3]),
+        ("string", "1,k1", []),
+        ("integer", "1,x", [2]),  # an integer is never a string key; "x" is a type error
+        ("number", "2,", [2]),
+    ],
+)
+def test_a_foreign_key_into_a_larger_table_is_found_from_the_distinct_keys_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref_type: str, refs: str, dangling: list[int]
+) -> None:
+    """Two rows referring into a table of twenty: the keys of the two are looked for among the
+    twenty's (keys._any_dangling), which finds what looking up every row finds."""
+    fields = [{"name": "id", "type": "string"}, {"name": "ref", "type": ref_type}]
+    schema = {
+        "foreignKeys": [{"fields": ["ref"], "reference": {"resource": "kinds", "fields": ["k"]}}]
+    }
+    kinds = {"name": "kinds", "path": "data/kinds.csv", "schema": {"fields": [{"name": "k"}]}}
+    body = "id,ref\n" + "".join(f"r{i},{r}\n" for i, r in enumerate(refs.split(",")))
+    package = _package(tmp_path, fields, body.encode(), schema=schema, more=[kinds])
+    keys = "\n".join(["k", "a", "b", "1", "2", *(f"k{i}" for i in range(18))])
+    (package / "data" / "kinds.csv").write_text(keys + "\n", encoding="utf-8")
+    spec = load_package(package)
+    fast = check_structure(spec).findings
+    monkeypatch.setattr(keys_module, "_any_dangling", lambda typed, lookup: None)
+    slow = check_structure(spec).findings
+    assert fast.equals(slow)
+    found = fast.filter(pl.col("rule") == "foreign-key").get_column("row").to_list()
+    assert found == dangling
 
 
 # ---------------------------------------------------------------------------------------------
