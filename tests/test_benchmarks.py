@@ -109,11 +109,17 @@ def test_the_generator_does_not_import_the_validator() -> None:
 
 
 def test_the_benchmark_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run.main(["--sizes", "1000", "--no-skew", "--frictionless-max", "0",
-                     "--work", str(tmp_path)]) == 0  # fmt: skip
+    assert run.main(["--sizes", "bundled,1000", "--repeat", "1", "--frictionless-max", "0",
+                     "--no-compile", "--work", str(tmp_path)]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "| 1,000 | zipf |" in out
+    assert "| bundled | 20 |" in out
+    assert "| 1,000 zipf | 1,000 |" in out
+    assert "`--version`:" in out
     result = json.loads(next((tmp_path / "results").glob("run-*.json")).read_text())
-    validate = result["cases"][0]["measurements"]["validate"]
-    assert validate["exit_code"] == 0, validate
-    assert validate["peak_mb"] > 0
+    for case in result["cases"]:
+        validate, floor = case["measurements"]["validate"], case["measurements"]["floor"]
+        assert validate["exit_codes"] == [0], validate
+        assert floor["exit_codes"] == [0], floor
+        assert validate["peak_mb"] > 0
+        assert 0 < validate["cpu_seconds"] < 10 * validate["seconds"]
+    assert result["cases"][0]["measurements"]["version"]["exit_codes"] == [0]
