@@ -32,11 +32,20 @@ CLAIM_DATES = ("claim_date", "period_start", "period_end")
 def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
     """``frame`` with the earliest and latest day of partial-date column ``name``, as
     ``<prefix>_earliest`` and ``<prefix>_latest`` (prefix: the column's name)."""
-    prefix = prefix or name
-    text = pl.col(name)
-    frame = frame.with_columns(partial_date.earliest(text).alias(f"{prefix}_earliest"))
+    return with_intervals(frame, {name: prefix or name})
+
+
+def with_intervals(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """:func:`with_interval` of several columns ({name: prefix}), side by side: one pass for
+    the earliest days of all, one for the latest (polars computes the columns of a pass in
+    parallel)."""
+    frame = frame.with_columns(
+        partial_date.earliest(pl.col(name)).alias(f"{prefix}_earliest")
+        for name, prefix in names.items()
+    )
     return frame.with_columns(
-        partial_date.latest(text, pl.col(f"{prefix}_earliest")).alias(f"{prefix}_latest")
+        partial_date.latest(pl.col(name), pl.col(f"{prefix}_earliest")).alias(f"{prefix}_latest")
+        for name, prefix in names.items()
     )
 
 
@@ -91,9 +100,7 @@ class Frames:
 
     @cached_property
     def claims(self) -> pl.DataFrame:
-        claims = self.tables["claims"]
-        for name in CLAIM_DATES:
-            claims = with_interval(claims, name)
+        claims = with_intervals(self.tables["claims"], {name: name for name in CLAIM_DATES})
         claims = bounds.with_bounds(claims)
         if "metrics" in self.tables:
             metrics = self.metrics.select(

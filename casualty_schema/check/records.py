@@ -85,9 +85,14 @@ CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 
 
-def holds_control(text: bytes) -> bool:
-    """Whether UTF-8 ``text`` holds a character of :data:`CONTROL_BYTES`."""
-    return bool(text.translate(None, _NOT_CONTROL))
+def holds_control(text: bytes, *, chunk: int = 1 << 24) -> bool:
+    """Whether UTF-8 ``text`` holds a character of :data:`CONTROL_BYTES` (looked for a chunk
+    at a time: ``bytes.translate`` makes a copy of what it is given)."""
+    view = memoryview(text)
+    return any(
+        bytes(view[start : start + chunk]).translate(None, _NOT_CONTROL)
+        for start in range(0, len(text), chunk)
+    )
 
 
 def parse(body: bytes, dialect: Dialect, *, width: int) -> Parsed:
@@ -251,7 +256,7 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None
     if not body or width < 2 or len(delimiter) != 1 or dialect.skip_initial_space:
         return None
     parsed: list[pl.DataFrame] = []
-    lines_before, controls = 0, False
+    lines_before, rows_before, controls = 0, 0, False
     for start, end in pieces(body, PIECE_BYTES):
         text = _piece(body, start, end)
         spans = _quoted_cells(text, delimiter)
@@ -271,13 +276,18 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None
         broken = [(s, e, n) for _d, n, s, e in inside if n]
         if broken:  # quoted line breaks: the records after them start further down
             lines = lines + _lines_inside(text, broken, records)
-        parsed.append(frame.with_columns(lines.alias(LINE)))
+        rows = pl.int_range(1, records + 1, dtype=pl.Int64, eager=True) + rows_before
+        # every column of the piece made here: columns added to the pieces once joined would
+        # not be cut as theirs are, and polars would copy every cell to align them
+        parsed.append(
+            frame.with_columns(
+                pl.lit(width, dtype=pl.Int64).alias("__count"), rows.alias(ROW), lines.alias(LINE)
+            )
+        )
         lines_before += all_feeds
+        rows_before += records
+        del text  # this piece's bytes, before the next piece is copied
     records_frame = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
-    records_frame = records_frame.with_columns(
-        pl.lit(width, dtype=pl.Int64).alias("__count"),
-        pl.int_range(1, records_frame.height + 1, dtype=pl.Int64).alias(ROW),
-    ).select(*records_frame.columns[:-1], "__count", ROW, LINE)
     return Parsed(records_frame, "polars", controls)
 
 
