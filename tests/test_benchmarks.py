@@ -79,6 +79,21 @@ def test_every_planted_fault_is_reported_and_nothing_else(faulty: GeneratedPacka
     assert found == expected
 
 
+def test_the_series_pairs_searched_group_by_group_are_the_same(
+    faulty: GeneratedPackage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """series.nesting searches a large package's pairs a bucket of groups at a time
+    (series.BUCKET_CLAIMS): in buckets of a few hundred claims, the findings are those of the
+    whole."""
+    from casualty_schema import validate
+    from casualty_schema.rules import series
+
+    whole = validate(faulty.descriptor, select=["series"]).findings
+    monkeypatch.setattr(series, "BUCKET_CLAIMS", 300)
+    assert validate(faulty.descriptor, select=["series"]).findings == whole
+    assert {"series.nesting", "series.rounding"} <= {f.rule for f in whole}
+
+
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
     first = generate(tmp_path / "a", 1_000, seed=3, faults=1)
     second = generate(tmp_path / "b", 1_000, seed=3, faults=1)
