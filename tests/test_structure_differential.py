@@ -394,6 +394,20 @@ def test_patterns_match_where_python_matches(texts: list[str]) -> None:
         assert checked == expected, pattern
 
 
+STARTS = "=+-@ \t\n\u00a0ab1Aا"
+
+
+@pytest.mark.parametrize("pattern", [*PATTERNS, r"\s*=.*", "(?i:[a-z])+", r"-?\d+"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_pattern_says_what_its_texts_may_start_with(pattern: str, data: st.DataObject) -> None:
+    """patterns.may_start_with is never wrong about a text that matches (cells.formula skips
+    the fields whose pattern no formula can match on its strength)."""
+    text = data.draw(st.from_regex(f"^(?:{pattern})$") | st.text(alphabet=STARTS, max_size=4))
+    if text and text[0] in STARTS and re.match(f"^{pattern}$", text):
+        assert text[0] in patterns.may_start_with(pattern, STARTS)
+
+
 def test_the_untranslatable_patterns_are_the_expected_ones() -> None:
     untranslated = [p for p in PATTERNS if rust_pattern(p) is None]
     assert untranslated == [r"a(?=b)", r"\bab", "(?i:ab)", r"(a)\1"]

@@ -21,7 +21,15 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["category", "int_space", "matches", "per_value", "python_space", "rust_pattern"]
+__all__ = [
+    "category",
+    "int_space",
+    "matches",
+    "may_start_with",
+    "per_value",
+    "python_space",
+    "rust_pattern",
+]
 
 # Python's own regex parser and its constants (private modules without type stubs)
 sre_parse: Any = importlib.import_module("re._parser")
@@ -262,3 +270,69 @@ def _set(items: Sequence[tuple[Any, Any]], flags: int) -> str:
         else:
             raise _Untranslatable(str(op))
     return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a text that matches a pattern can start with
+# ---------------------------------------------------------------------------------------------
+
+#: Parsed nodes that consume one character; a compiled one-node pattern says which.
+_ONE_CHARACTER = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
+#: Parsed nodes that consume nothing.
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+#: Parsed nodes whose sub-pattern is their first item (repeats: at least ``low`` times).
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+@cache
+def may_start_with(pattern: str, characters: str) -> frozenset[str]:
+    """Which of ``characters`` a text that matches the Table Schema ``pattern`` (anchored,
+    as frictionless matches it) may start with: every one it can, and perhaps more (a
+    back-reference, say, is taken to start with anything). An empty set says no text that
+    matches starts with any of them."""
+    try:
+        parsed = sre_parse.parse(f"^{pattern}$")
+    except (re.error, RecursionError, OverflowError):
+        return frozenset(characters)
+    first, _empty = _first(list(parsed.data), int(parsed.state.flags), set(characters))
+    return frozenset(first)
+
+
+def _first(items: Sequence[tuple[Any, Any]], flags: int, chars: set[str]) -> tuple[set[str], bool]:
+    """The characters of ``chars`` a match of ``items`` may start with, and whether it may be
+    empty."""
+    found: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "AT" and str(av) in ("AT_END", "AT_END_LINE"):
+            found |= {"\n"} & chars  # Python's $ matches before a final line feed too
+        if name in _ZERO_WIDTH:
+            continue
+        if name in _ONE_CHARACTER:
+            matcher = importlib.import_module("re._compiler").compile(
+                sre_parse.SubPattern(_state(flags), [(op, av)]), flags
+            )
+            return found | {c for c in chars if matcher.match(c)}, False
+        if name == "SUBPATTERN":
+            _group, add, remove, sub = av
+            part, empty = _first(list(sub), (flags | add) & ~remove, chars)
+        elif name == "BRANCH":
+            options = [_first(list(b), flags, chars) for b in av[1]]
+            part = set().union(*(f for f, _e in options))
+            empty = any(e for _f, e in options)
+        elif name in _REPEATS:
+            low, _high, sub = av
+            part, empty = _first(list(sub), flags, chars)
+            empty = empty or low == 0
+        else:  # a back-reference, a conditional, an atomic group: anything
+            return set(chars), True
+        found |= part
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _state(flags: int) -> Any:
+    state = sre_parse.State()
+    state.flags = flags
+    return state

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from casualty_schema.check.patterns import may_start_with, python_space
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
+from casualty_schema.package.descriptor import FieldSpec
 from casualty_schema.rules.registry import rule
 
 # What a spreadsheet would run: "=..." always; "+", "-" or "@" when a function call, a cell
@@ -15,19 +17,41 @@ FORMULA = r"^\s*(?:=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(!|]|[+\-@]\s*[A-Za-z]{
 CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 
 
+#: What a cell that FORMULA matches starts with: one of these, or white space.
+FORMULA_STARTS = "=+-@" + python_space()
+
+
+def _formula_proof(field: FieldSpec) -> bool:
+    """Whether no value of the string field can start like a formula: its pattern admits no
+    text starting so (check.patterns.may_start_with), or none of its enum values does. The
+    typed frames hold only rows that passed the structural checks, so every value keeps to
+    them."""
+    constraints = field.constraints
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str) and not may_start_with(pattern, FORMULA_STARTS):
+        return True
+    allowed = constraints.get("enum")
+    if isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
+        values = pl.Series(allowed, dtype=pl.String)
+        return not values.str.contains(FORMULA).any()
+    return False
+
+
 def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
     """Per resource: the few rows with a text cell that starts like a formula or holds a
-    control character (one pass over every text cell for both rules; no cell is searched for
-    a control character when the reader found none in the file's bytes), and the text of each
-    text field (string fields, and list-of-string fields as written)."""
+    control character (one pass over every text cell for both rules), and the text of each
+    text field (string fields, and list-of-string fields as written). No cell is searched for
+    a control character when the reader found none in the file's bytes, and then a field
+    whose pattern or enum admits no formula is not searched at all."""
     suspects = {}
     for name, table in frames.tables.items():
-        either = FORMULA if name in frames.control_free else f"{FORMULA}|{CONTROL}"
+        plain = name in frames.control_free
+        either = FORMULA if plain else f"{FORMULA}|{CONTROL}"
         spec = frames.package.resources[name]
         texts = {}
         for field in spec.fields:
             dtype = table.schema.get(field.name)
-            if dtype == pl.String:
+            if dtype == pl.String and not (plain and _formula_proof(field)):
                 texts[field.name] = pl.col(field.name)
             elif dtype == pl.List(pl.String):
                 texts[field.name] = pl.col(field.name).list.join(field.delimiter)
