@@ -65,10 +65,9 @@ from typing import Any, cast
 
 import polars as pl
 
+from casualty_schema import catalogue
 from casualty_schema.domain import bounds
 from casualty_schema.domain.spelling import to_words
-from casualty_schema.errors import ERRORS
-from casualty_schema.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "datapackage.json"
@@ -398,12 +397,12 @@ START_TEXT = {"2014-08": "آب/أغسطس 2014", "2014": "عام 2014", "2014-08
 
 #: Every consistency rule of the registry gets a planted fault (``Faults._<rule>``: a rule
 #: without one makes ``plant`` fail), and so do these structural error types; ids and
-#: severities are the registries' own.
-CONSISTENCY_RULES = tuple(RULES)
+#: severities are the registries' own (their declarations, casualty_schema.catalogue).
+CONSISTENCY_RULES = tuple(r.id for r in catalogue.rules())
 STRUCTURAL_RULES = ("type-error", "constraint-error", "primary-key", "foreign-key")
 FAULT_RULES = CONSISTENCY_RULES + STRUCTURAL_RULES
-SEVERITY = {r.id: str(r.severity) for r in RULES.values()} | {
-    name: str(ERRORS[name].severity) for name in STRUCTURAL_RULES
+SEVERITY = {r.id: r.severity for r in catalogue.rules()} | {
+    e.type: e.severity for e in catalogue.errors() if e.type in STRUCTURAL_RULES
 }
 
 

@@ -1,35 +1,44 @@
 """The benchmark, in one command: ``uv run python -m benchmarks.run``.
 
-For each size (``--sizes``, default 100,000, 1,000,000 and 10,000,000 claims) and each package
-shape (Zipf-like claimant sizes, and with ``--skew`` one claimant holding that share of the
-claims), it generates the package once (kept under ``.benchmarks/packages/`` and reused while
-the generator and its parameters are the same), then times, each in a fresh process, on the
-same files:
+For each package -- the bundled one, and generated packages of ``--sizes`` claims (default
+1,000, 10,000, 100,000, 1,000,000 and 10,000,000, Zipf-like claimant sizes; ``--skew``
+adds packages where one claimant holds that share) -- it runs, each in a fresh process, on
+the same files and interleaved (validate, frictionless, floor, validate, frictionless, ...
+``--repeat`` rounds, so that a change in the load of the machine falls on every tool alike):
 
 - ``casualty-schema validate`` (every structural check and every rule);
-- ``frictionless validate`` (up to ``--frictionless-max`` claims: it reads ~12,000 rows/s);
-- a bare polars read of the same CSV files, every cell as text (the floor).
+- ``frictionless validate`` (up to ``--frictionless-max`` claims: it reads ~20,000 rows/s);
+- a bare polars read of the same CSV files, every cell as text (the floor);
+- on the bundled package, ``casualty-schema --version`` too (start-up alone).
 
-Each run is measured with ``/usr/bin/time -v`` (wall time, CPU time, peak resident memory),
-or, where that is missing, with ``resource.getrusage(RUSAGE_CHILDREN)`` in a wrapper process.
-It prints the machine, a Markdown table with the ratios (frictionless ÷ validate, validate ÷
-floor, growth of validate per 10× claims) and the targets of issue #5, and writes everything
-as JSON under ``.benchmarks/results/``. ``--stages`` adds the per-stage timings of
-:mod:`benchmarks.stages` for the packages up to ``--stages-max`` claims.
+Each run is timed from start to exit (wall time) and measured by ``os.wait4``: CPU time
+(user + system) and peak resident memory of that process. The load average is recorded
+when each run starts. It prints the machine, a Markdown table with the medians and the
+ratios (frictionless ÷ validate, validate ÷ floor) and the targets of issue #15, and writes
+every run as JSON under ``.benchmarks/results/``. Generated packages are kept under
+``.benchmarks/packages/`` and reused while the generator and its parameters are the same.
+
+Python's bytecode is compiled first (``compileall`` of the environment, as ``pip install``
+does): the tools are measured as installed. ``--no-bytecode`` measures them as the
+interpreter runs them when no compiled module may be read or written (every import compiled
+from source, as under ``PYTHONDONTWRITEBYTECODE`` without compiled files). ``--stages``
+adds the per-stage timings of :mod:`benchmarks.stages` up to ``--stages-max`` claims.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
-import re
-import shutil
 import signal
+import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -41,41 +50,90 @@ from benchmarks.generate import GENERATOR_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".benchmarks"
-TIME = Path("/usr/bin/time")
+BUNDLED = "bundled"
 
-# Targets of issue #5 (2 cores, 24 GB)
-SPEEDUP_TARGET = 30.0  # frictionless ÷ validate at 1M claims, at least
+# Targets of issue #15 (2 cores; ratios from one interleaved run)
+VERSION_SECONDS = 0.25  # --version, wall, on an idle machine
+VERSION_SHARE = 0.3  # --version ÷ validate of the bundled package, at most
+SMALL_SHARE = 0.6  # validate ÷ frictionless, bundled and 1,000 claims, at most
+SPEEDUP_TARGET = 20.0  # frictionless ÷ validate at 1M claims, at least
 FLOOR_TARGET = 3.0  # validate ÷ polars read at 1M claims, at most
-MEMORY_TARGET_MB = 2048.0  # peak memory of validate at 1M claims, below
-TEN_MILLION_SECONDS = 90.0  # validate at 10M claims, below
-GROWTH_TARGET = 12.0  # time of validate per 10× claims, at most
+MEMORY_1M_MB = 2048.0  # peak of validate at 1M claims, below
+MEMORY_10M_MB = 10240.0  # peak of validate at 10M claims, below
+
+
+@dataclass
+class Run:
+    """One process: wall and CPU seconds, peak memory, exit status."""
+
+    seconds: float | None  # None: stopped
+    cpu_seconds: float | None
+    peak_mb: float | None
+    exit_code: int | None
+    load_before: float | None
+    note: str = ""
 
 
 @dataclass
 class Measurement:
+    """Every run of one tool on one package, and their medians."""
+
     tool: str
-    seconds: float | None  # wall time; None when not run
-    cpu_seconds: float | None = None
-    peak_mb: float | None = None
-    exit_code: int | None = None
+    runs: list[Run] = field(default_factory=list)
     note: str = ""
-    load_before: float | None = None  # 1-minute load average when it started
+
+    def _median(self, name: str) -> float | None:
+        values = [getattr(r, name) for r in self.runs if r.seconds is not None]
+        return round(statistics.median(values), 3) if values else None
 
     @property
-    def ran(self) -> bool:
-        return self.seconds is not None and self.exit_code is not None and self.exit_code >= 0
+    def seconds(self) -> float | None:
+        return self._median("seconds")
+
+    @property
+    def cpu_seconds(self) -> float | None:
+        return self._median("cpu_seconds")
+
+    @property
+    def peak_mb(self) -> float | None:
+        peaks = [r.peak_mb for r in self.runs if r.peak_mb is not None]
+        return max(peaks) if peaks else None
+
+    @property
+    def exit_codes(self) -> list[int | None]:
+        return [r.exit_code for r in self.runs]
+
+    @property
+    def stopped(self) -> str:
+        return next((r.note for r in self.runs if r.seconds is None), "")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "seconds": self.seconds,
+            "cpu_seconds": self.cpu_seconds,
+            "peak_mb": self.peak_mb,
+            "exit_codes": self.exit_codes,
+            "note": self.note or self.stopped,
+            "runs": [asdict(r) for r in self.runs],
+        }
 
 
 @dataclass
 class Case:
+    name: str  # "bundled" or "1,000 zipf" ...
     claims: int
-    shape: str  # "zipf" or "skew 0.2"
+    shape: str  # "bundled", "zipf" or "skew 0.2"
     package: str
     csv_mb: float
     rows: dict[str, int]
-    generated_seconds: float
     measurements: dict[str, Measurement] = field(default_factory=dict)
     stages: dict[str, Any] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if k not in ("measurements",)}
+        out["measurements"] = {k: m.summary() for k, m in self.measurements.items()}
+        return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +158,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for package in ("casualty-schema", "polars", "frictionless", "pandera"):
+    for package in ("casualty-schema", "polars", "frictionless", "pandera", "typer"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -125,7 +183,7 @@ def _git_head() -> str:
             check=False,
         )
         dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain"],
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
             capture_output=True,
             text=True,
             check=False,
@@ -137,25 +195,22 @@ def _git_head() -> str:
 
 def _load() -> float | None:
     try:
-        return os.getloadavg()[0]
+        return round(os.getloadavg()[0], 2)
     except OSError:
         return None
+
+
+def ensure_bytecode() -> None:
+    """Compile the environment's modules (the interpreter then reads them, as it does after
+    ``pip install``); quick when they are compiled already."""
+    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    for path in [*sorted(paths), str(ROOT / "casualty_schema"), str(ROOT / "benchmarks")]:
+        compileall.compile_dir(path, quiet=1, workers=0)
 
 
 # ---------------------------------------------------------------------------------------------
 # Measuring one process
 # ---------------------------------------------------------------------------------------------
-
-_WRAPPER = """
-import resource, subprocess, sys
-code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(sys.argv[1], "w") as report:
-    print(f"Maximum resident set size (kbytes): {usage.ru_maxrss}", file=report)
-    print(f"User time (seconds): {usage.ru_utime}", file=report)
-    print(f"System time (seconds): {usage.ru_stime}", file=report)
-sys.exit(code)
-"""
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -176,85 +231,69 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def _watch(
-    process: subprocess.Popen[bytes], timeout: float | None, limit_mb: float | None
-) -> tuple[str, float]:
-    """Wait for ``process``; stop its process group past ``timeout`` seconds or ``limit_mb``
-    of resident memory. Returns (why it was stopped or "", the largest RSS seen)."""
-    started = time.perf_counter()
-    seen = 0.0
-    while process.poll() is None:
-        rss = _tree_rss_mb(process.pid)
-        seen = max(seen, rss)
-        reason = ""
-        elapsed = time.perf_counter() - started
-        if limit_mb is not None and rss > limit_mb:
-            reason = (
-                f"stopped at {rss / 1024:.1f} GB resident after {elapsed:.0f} s "
-                f"(limit {limit_mb / 1024:.0f} GB)"
-            )
-        elif timeout is not None and elapsed > timeout:
-            reason = f"stopped after {timeout:.0f} s"
-        if reason:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return reason, seen
-        time.sleep(0.2)
-    return "", seen
-
-
 def measure(
-    tool: str, argv: list[str], timeout: float | None = None, limit_mb: float | None = None
-) -> Measurement:
-    """Run argv in a fresh process: wall time, CPU time and peak RSS of that process."""
+    argv: list[str],
+    *,
+    timeout: float | None = None,
+    limit_mb: float | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run ``argv`` in a fresh process (a process group of its own): its wall time to exit,
+    and from ``os.wait4`` its CPU time and peak resident memory. A watcher thread stops it
+    past ``timeout`` seconds or ``limit_mb`` of resident memory (the machine is shared)."""
     load = _load()
-    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as fh:
-        report = Path(fh.name)
-    if TIME.exists():
-        command = [str(TIME), "-v", "-o", str(report), *argv]
-    else:
-        command = [sys.executable, "-c", _WRAPPER, str(report), *argv]
-    try:
+    with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-            start_new_session=True,  # its own process group, to stop it and only it
-        )
-        stopped, seen = _watch(process, timeout, limit_mb)
+            argv, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+        stopped: list[str] = []
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.1):
+                elapsed = time.perf_counter() - started
+                rss = _tree_rss_mb(process.pid) if limit_mb is not None else 0.0
+                if limit_mb is not None and rss > limit_mb:
+                    stopped.append(f"stopped at {rss / 1024:.1f} GB after {elapsed:.0f} s")
+                elif timeout is not None and elapsed > timeout:
+                    stopped.append(f"stopped after {timeout:.0f} s")
+                if stopped:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        text = report.read_text()
-    finally:
-        report.unlink(missing_ok=True)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        watcher.join()
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     if stopped:
-        return Measurement(tool, None, None, round(seen, 1), None, stopped, load)
-    peak = _field(text, r"Maximum resident set size \(kbytes\): (\d+)")
-    user = _field(text, r"User time \(seconds\): ([\d.]+)")
-    system = _field(text, r"System time \(seconds\): ([\d.]+)")
+        return Run(None, None, round(usage.ru_maxrss / 1024, 1), None, load, stopped[0])
     code = process.returncode
-    note = stderr.strip()[-300:] if code not in (0, 1) else ""
-    return Measurement(
-        tool,
-        round(wall, 2),
-        round((user or 0) + (system or 0), 2),
-        round(peak / 1024, 1) if peak else round(seen, 1),
+    return Run(
+        round(wall, 3),
+        round(usage.ru_utime + usage.ru_stime, 3),
+        round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         code,
-        note,
         load,
+        stderr.strip()[-300:] if code not in (0, 1) else "",
     )
-
-
-def _field(text: str, pattern: str) -> float | None:
-    match = re.search(pattern, text)
-    return float(match.group(1)) if match else None
 
 
 def _venv_tool(name: str) -> str:
     candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else (shutil.which(name) or name)
+    return str(candidate) if candidate.exists() else name
+
+
+def _no_bytecode_env() -> dict[str, str]:
+    """An environment in which no compiled module is found or written."""
+    cache = tempfile.mkdtemp(prefix="no-bytecode-")
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": cache}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,71 +326,95 @@ def package_for(
     return root, json.loads(manifest_path.read_text())
 
 
-def run_case(claims: int, skew: float | None, args: argparse.Namespace, work: Path) -> Case:
-    root, manifest = package_for(claims, skew, args.seed, work)
-    case = Case(
+def bundled_case() -> Case:
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    rows, size = {}, 0
+    for resource in descriptor["resources"]:
+        path = ROOT / resource["path"]
+        size += path.stat().st_size
+        with path.open(encoding="utf-8") as fh:
+            rows[resource["name"]] = sum(1 for _ in fh) - 1
+    return Case(BUNDLED, rows.get("claims", 0), BUNDLED, str(ROOT), round(size / 1e6, 3), rows)
+
+
+def generated_case(claims: int, skew: float | None, args: argparse.Namespace) -> Case:
+    root, manifest = package_for(claims, skew, args.seed, args.work)
+    shape = "zipf" if skew is None else f"skew {skew:g}"
+    return Case(
+        f"{claims:,} {shape}",
         claims,
-        "zipf" if skew is None else f"skew {skew:g}",
+        shape,
         str(root),
         round(manifest["bytes"] / 1e6, 1),
         manifest["rows"],
-        manifest["seconds"],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a case: the tools interleaved
+# ---------------------------------------------------------------------------------------------
+
+
+def tools_for(case: Case, args: argparse.Namespace) -> dict[str, tuple[list[str], float | None]]:
+    root = Path(case.package)
     py = sys.executable
-    runs: list[tuple[str, list[str], float | None]] = [
-        ("floor", [py, "-m", "benchmarks.floor", str(root)], None),
-        (
-            "validate",
+    tools: dict[str, tuple[list[str], float | None]] = {
+        "validate": (
             [_venv_tool("casualty-schema"), "validate", str(root), "--format", "json"],
             args.validate_timeout,
         ),
-    ]
-    if claims <= args.frictionless_max and (skew is None or args.frictionless_skew):
-        runs.append(
-            (
-                "frictionless",
-                [_venv_tool("frictionless"), "validate", "--json", str(root / "datapackage.json")],
-                args.frictionless_timeout,
-            )
-        )
-    else:
+    }
+    skewed = case.shape.startswith("skew")
+    if case.claims <= args.frictionless_max and (not skewed or args.frictionless_skew):
+        descriptor = str(root / "datapackage.json")
+        frictionless = [_venv_tool("frictionless"), "validate", "--json", descriptor]
+        tools["frictionless"] = (frictionless, args.frictionless_timeout)
+    tools["floor"] = ([py, "-m", "benchmarks.floor", str(root)], None)
+    if case.shape == BUNDLED:
+        tools["version"] = ([_venv_tool("casualty-schema"), "--version"], 60.0)
+    return tools
+
+
+def run_case(case: Case, args: argparse.Namespace) -> Case:
+    tools = tools_for(case, args)
+    if "frictionless" not in tools:
         case.measurements["frictionless"] = Measurement(
-            "frictionless", None, note=f"not run above {args.frictionless_max:,} claims"
+            "frictionless", note=f"not run above {args.frictionless_max:,} claims"
         )
-    for tool, argv, timeout in runs:
-        best: Measurement | None = None
-        for _ in range(args.repeat if tool != "frictionless" else 1):
-            print(f"  {tool} on {claims:,} ({case.shape}) …", file=sys.stderr, flush=True)
-            m = measure(tool, argv, timeout, args.memory_limit_gb * 1024)
-            if best is None or (m.seconds is not None and (best.seconds or 1e18) > m.seconds):
-                best = m
-        assert best is not None
-        case.measurements[tool] = best
-    if args.stages and claims <= args.stages_max:
-        print(f"  stages on {claims:,} ({case.shape}) …", file=sys.stderr, flush=True)
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            process = subprocess.Popen(
-                [py, "-m", "benchmarks.stages", str(root), "--json", "--progress"]
-                + (["--profile"] if args.profile else []),
-                stdout=out,
-                stderr=err,
-                cwd=ROOT,
-                start_new_session=True,
-            )
-            stopped, _seen = _watch(process, args.validate_timeout, args.memory_limit_gb * 1024)
-            out.seek(0)
-            err.seek(0)
-            errors = err.read().decode(errors="replace")
-            if not stopped and process.returncode == 0:
-                case.stages = json.loads(out.read().decode().strip().splitlines()[-1])
-            else:
-                # the stages that ended before it was stopped or failed
-                done_stages = [line for line in errors.splitlines() if line.endswith(" MB")]
-                case.stages = {
-                    "error": stopped or errors[-2000:],
-                    "progress": done_stages,
-                }
+    for tool in tools:
+        case.measurements[tool] = Measurement(tool)
+    repeat = args.repeat if args.repeat is not None else (5 if case.claims <= 10_000 else 1)
+    env = _no_bytecode_env() if args.no_bytecode else None
+    for round_ in range(repeat):
+        for tool, (argv, timeout) in tools.items():
+            measurement = case.measurements[tool]
+            if measurement.stopped:
+                continue  # stopped once (memory, time): not again
+            print(f"  {tool} on {case.name} ({round_ + 1}/{repeat}) …", file=sys.stderr, flush=True)
+            run = measure(argv, timeout=timeout, limit_mb=args.memory_limit_gb * 1024, env=env)
+            measurement.runs.append(run)
+    if args.stages and case.claims <= args.stages_max:
+        case.stages = run_stages(Path(case.package), args)
     return case
+
+
+def run_stages(package: Path, args: argparse.Namespace) -> dict[str, Any]:
+    print(f"  stages on {package.name} …", file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "benchmarks.stages", str(package), "--json", "--progress"]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            command + (["--profile"] if args.profile else []),
+            stdout=out, stderr=err, cwd=ROOT, start_new_session=True,
+        )  # fmt: skip
+        process.wait()
+        out.seek(0)
+        err.seek(0)
+        errors = err.read().decode(errors="replace")
+        if process.returncode == 0:
+            result: dict[str, Any] = json.loads(out.read().decode().strip().splitlines()[-1])
+            return result
+        done = [line for line in errors.splitlines() if line.endswith(" MB")]
+        return {"error": errors[-2000:], "progress": done}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,58 +424,61 @@ def run_case(claims: int, skew: float | None, args: argparse.Namespace, work: Pa
 
 def _cell(m: Measurement | None) -> str:
     if m is None or m.seconds is None:
-        return f"— ({m.note})" if m is not None and m.note else "—"
+        note = (m.note or m.stopped) if m is not None else ""
+        return f"— ({note})" if note else "—"
     mem = f"{m.peak_mb / 1024:.2f} GB" if m.peak_mb else "?"
-    failed = "" if m.exit_code in (0, None) else f" (exit {m.exit_code})"
-    return f"{m.seconds:.2f} s, {mem}{failed}"
+    codes = {c for c in m.exit_codes if c not in (0, None)}
+    failed = f" (exit {', '.join(map(str, sorted(codes)))})" if codes else ""
+    return f"{m.seconds:.2f} s ({m.cpu_seconds:.2f} s CPU), {mem}{failed}"
 
 
-def _ratio(a: float | None, b: float | None) -> str:
+def _ratio(a: float | None, b: float | None, digits: int = 1) -> str:
     if not a or not b:
         return "—"
-    return f"{a / b:.1f}×"
+    return f"{a / b:.{digits}f}×"
 
 
-def markdown(cases: list[Case], info: dict[str, Any]) -> str:
+def _load_range(case: Case) -> str:
+    loads = [r.load_before for m in case.measurements.values() for r in m.runs if r.load_before]
+    return f"{min(loads):.1f}–{max(loads):.1f}" if loads else "?"
+
+
+def markdown(cases: list[Case], info: dict[str, Any], args: argparse.Namespace) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    bytecode = "every import compiled from source" if args.no_bytecode else "bytecode compiled"
     lines = [
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, "
-        f"{info['os']}; Python {info['python']}; {versions}; commit {info['git']}.",
+        f"{info['os']}; Python {info['python']} ({bytecode}); {versions}; "
+        f"commit {info['git']}.",
         "",
-        "| claims | shape | CSV | casualty-schema validate | frictionless validate "
-        "| polars read (floor) | frictionless ÷ validate | validate ÷ floor "
-        "| validate growth per 10× |",
-        "|---:|---|---:|---|---|---|---:|---:|---:|",
+        "Medians of the interleaved runs: wall time (CPU time, user + system), peak memory.",
+        "",
+        "| package | claims | CSV | runs | casualty-schema validate | frictionless validate "
+        "| polars read (floor) | validate ÷ frictionless | validate ÷ floor | load |",
+        "|---|---:|---:|---:|---|---|---|---:|---:|---|",
     ]
-    by_shape: dict[str, dict[int, Case]] = {}
-    for case in cases:
-        by_shape.setdefault(case.shape, {})[case.claims] = case
     for case in cases:
         v = case.measurements.get("validate")
         f = case.measurements.get("frictionless")
         p = case.measurements.get("floor")
-        smaller = by_shape[case.shape].get(case.claims // 10)
-        growth = "—"
-        if smaller is not None:
-            sv = smaller.measurements.get("validate")
-            growth = _ratio(v.seconds if v else None, sv.seconds if sv else None)
+        runs = len(v.runs) if v else 0
+        share = _ratio(v.seconds if v else None, f.seconds if f else None, 2)
         lines.append(
-            f"| {case.claims:,} | {case.shape} | {case.csv_mb:,.0f} MB | {_cell(v)} | {_cell(f)} "
-            f"| {_cell(p)} | {_ratio(f.seconds if f else None, v.seconds if v else None)} "
-            f"| {_ratio(v.seconds if v else None, p.seconds if p else None)} | {growth} |"
+            f"| {case.name} | {case.claims:,} | {case.csv_mb:,.1f} MB | {runs} | {_cell(v)} "
+            f"| {_cell(f)} | {_cell(p)} | {share} "
+            f"| {_ratio(v.seconds if v else None, p.seconds if p else None)} "
+            f"| {_load_range(case)} |"
         )
+    version = next((c.measurements["version"] for c in cases if "version" in c.measurements), None)
+    if version is not None:
+        lines += ["", f"`casualty-schema --version` (bundled case, interleaved): {_cell(version)}."]
     lines += ["", *targets(cases)]
     for case in cases:
         if case.stages and "error" in case.stages:
-            lines += [
-                "",
-                f"Stages at {case.claims:,} claims ({case.shape}): "
-                f"{case.stages['error'].strip().splitlines()[-1]}; the stages that ended:",
-                "",
-            ]
-            lines += ["```", *case.stages.get("progress", []), "```"]
-        if case.stages and "stages" in case.stages:
-            lines += ["", f"Stages at {case.claims:,} claims ({case.shape}):", ""]
+            lines += ["", f"Stages of {case.name}: failed; the stages that ended:", "", "```"]
+            lines += [*case.stages.get("progress", []), "```"]
+        elif case.stages:
+            lines += ["", f"Stages of {case.name}:", ""]
             lines += ["| stage | seconds | RSS after | peak so far |", "|---|---:|---:|---:|"]
             for s in case.stages["stages"]:
                 lines.append(
@@ -423,18 +489,39 @@ def markdown(cases: list[Case], info: dict[str, Any]) -> str:
 
 
 def targets(cases: list[Case]) -> list[str]:
-    """The targets of issue #5, met or not, for the sizes that ran."""
-    out = ["Targets (issue #5):", ""]
+    """The targets of issue #15, met or not, for the cases that ran."""
+    out = ["Targets (issue #15):", ""]
 
     def mark(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
+    by_name = {c.name: c for c in cases}
+    bundled = by_name.get(BUNDLED)
+    if bundled is not None:
+        version, v = bundled.measurements.get("version"), bundled.measurements.get("validate")
+        if version and version.seconds and v and v.seconds:
+            share = version.seconds / v.seconds
+            cpu = version.cpu_seconds or 0.0
+            out.append(
+                f"- `--version`: {version.seconds:.2f} s wall, {cpu:.2f} s CPU (< "
+                f"{VERSION_SECONDS} s wall on an idle machine, where wall time is CPU time): "
+                f"{mark(cpu < VERSION_SECONDS)}; {share:.2f}× validate of the bundled package "
+                f"(< {VERSION_SHARE}): {mark(share < VERSION_SHARE)}"
+            )
     for case in cases:
-        v = case.measurements.get("validate")
-        f = case.measurements.get("frictionless")
+        v, f = case.measurements.get("validate"), case.measurements.get("frictionless")
         p = case.measurements.get("floor")
         if v is None or v.seconds is None:
+            if case.claims == 10_000_000 and v is not None:
+                out.append(f"- 10M {case.shape}: did not complete ({v.stopped}): NOT met")
             continue
+        small = case.name == BUNDLED or (case.claims == 1_000 and case.shape == "zipf")
+        if small and f is not None and f.seconds:
+            share = v.seconds / f.seconds
+            out.append(
+                f"- {case.name}: validate {share:.2f}× frictionless (≤ {SMALL_SHARE}; CPU "
+                f"{_ratio(v.cpu_seconds, f.cpu_seconds, 2)}): {mark(share <= SMALL_SHARE)}"
+            )
         if case.claims == 1_000_000:
             if f is not None and f.seconds:
                 speedup = f.seconds / v.seconds
@@ -451,60 +538,56 @@ def targets(cases: list[Case]) -> list[str]:
             if v.peak_mb:
                 out.append(
                     f"- 1M {case.shape}: peak {v.peak_mb / 1024:.2f} GB (< 2 GB): "
-                    f"{mark(v.peak_mb < MEMORY_TARGET_MB)}"
+                    f"{mark(v.peak_mb < MEMORY_1M_MB)}"
                 )
         if case.claims == 10_000_000:
-            ok = v.exit_code in (0, 1) and v.seconds < TEN_MILLION_SECONDS
-            out.append(f"- 10M {case.shape}: {v.seconds:.1f} s (< 90 s, completes): {mark(ok)}")
-    shapes: dict[str, dict[int, Case]] = {}
-    for case in cases:
-        shapes.setdefault(case.shape, {})[case.claims] = case
-    for shape, by_size in shapes.items():
-        for claims, case in sorted(by_size.items()):
-            smaller = by_size.get(claims // 10)
-            v, sv = (
-                case.measurements.get("validate"),
-                (smaller.measurements.get("validate") if smaller else None),
+            ok = all(c in (0, 1) for c in v.exit_codes) and (v.peak_mb or 0) < MEMORY_10M_MB
+            peak = f"{v.peak_mb / 1024:.1f} GB" if v.peak_mb else "?"
+            out.append(
+                f"- 10M {case.shape}: completes in {v.seconds:.1f} s, peak {peak} (< 10 GB): "
+                f"{mark(ok)}"
             )
-            if v and sv and v.seconds and sv.seconds:
-                growth = v.seconds / sv.seconds
-                out.append(
-                    f"- {shape}: {claims // 10:,} → {claims:,} claims, time × {growth:.1f} "
-                    f"(≤ {GROWTH_TARGET:.0f}×): {mark(growth <= GROWTH_TARGET)}"
-                )
     return out
 
 
+def _cases(args: argparse.Namespace) -> list[Case]:
+    sizes = [s.strip().replace("_", "") for s in args.sizes.split(",") if s.strip()]
+    shapes: list[float | None] = [None] + ([args.skew] if args.skew is not None else [])
+    cases = []
+    if BUNDLED in sizes:
+        cases.append(bundled_case())
+    numbers = [int(s) for s in sizes if s != BUNDLED]
+    for skew in shapes:
+        for n in numbers:
+            if skew is None or n >= args.skew_min:
+                cases.append(generated_case(n, skew, args))
+    return cases
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument(
-        "--sizes", default="100000,1000000,10000000", help="claims per package, comma-separated"
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
-        "--skew",
-        type=float,
-        default=0.2,
-        help="also run packages where one claimant holds this share",
+        "--sizes",
+        default="bundled,1000,10000,100000,1000000,10000000",
+        help="packages: 'bundled' and claims of generated ones, comma-separated",
     )
-    parser.add_argument("--no-skew", action="store_true", help="only the Zipf-shaped packages")
+    parser.add_argument(
+        "--skew", type=float, default=None, help="also packages where one claimant holds this share"
+    )
+    parser.add_argument(
+        "--skew-min", type=int, default=100_000, help="the smallest size --skew is run at"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--repeat",
         type=int,
-        default=1,
-        help="runs of validate and the floor per package (the best is kept)",
+        default=None,
+        help="interleaved rounds per package (default: 5 up to 10,000 claims, 1 above)",
     )
-    parser.add_argument(
-        "--frictionless-max",
-        type=int,
-        default=1_000_000,
-        help="run frictionless only up to this many claims",
-    )
-    parser.add_argument(
-        "--frictionless-skew",
-        action="store_true",
-        help="run frictionless on the skewed packages too",
-    )
+    parser.add_argument("--frictionless-max", type=int, default=1_000_000)
+    parser.add_argument("--frictionless-skew", action="store_true")
     parser.add_argument("--frictionless-timeout", type=float, default=1800.0)
     parser.add_argument("--validate-timeout", type=float, default=1800.0)
     parser.add_argument(
@@ -513,43 +596,38 @@ def main(argv: list[str] | None = None) -> int:
         default=16.0,
         help="stop a run whose resident memory passes this (the machine is shared)",
     )
-    parser.add_argument(
-        "--stages",
-        action="store_true",
-        help="per-stage timings (benchmarks.stages) of each package",
-    )
+    parser.add_argument("--stages", action="store_true", help="per-stage timings")
     parser.add_argument("--stages-max", type=int, default=1_000_000)
     parser.add_argument("--profile", action="store_true", help="with --stages: a cProfile")
     parser.add_argument(
-        "--work", type=Path, default=WORK, help="where packages and results are kept"
+        "--no-bytecode",
+        action="store_true",
+        help="run the tools with no compiled module to read (every import compiled)",
     )
+    parser.add_argument(
+        "--no-compile", action="store_true", help="do not compile the environment's bytecode"
+    )
+    parser.add_argument("--work", type=Path, default=WORK, help="packages and results")
     args = parser.parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    shapes: list[float | None] = [None] if args.no_skew else [None, args.skew]
+    if not args.no_compile and not args.no_bytecode:
+        ensure_bytecode()
     info = machine()
-    cases = [run_case(n, skew, args, args.work) for skew in shapes for n in sizes]
-    text = markdown(cases, info)
+    cases = [run_case(case, args) for case in _cases(args)]
+    text = markdown(cases, info, args)
     print(text)
     results = args.work / "results"
     results.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = results / f"run-{stamp}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "machine": info,
-                "argv": sys.argv[1:],
-                "cases": [asdict(c) for c in cases],
-                "markdown": text,
-            },
-            indent=1,
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
-    print(
-        f"(results: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})", file=sys.stderr
-    )
+    record = {
+        "machine": info,
+        "argv": sys.argv[1:] if argv is None else argv,
+        "cases": [c.summary() for c in cases],
+        "markdown": text,
+    }
+    out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(f"(results: {shown})", file=sys.stderr)
     return 0
 
 

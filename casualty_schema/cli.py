@@ -1,4 +1,9 @@
-"""The ``casualty-schema`` command: parses arguments and calls the library, nothing more."""
+"""The ``casualty-schema`` command: parses arguments and calls the library, nothing more.
+
+Each command imports what it calls when it runs (polars, frictionless and pandera are never
+imported at start-up), so that ``--version``, ``--help``, ``rules`` and usage errors cost
+the interpreter, typer and the package's own light modules only
+(``tests/test_cli.py::test_start_up_imports`` checks it)."""
 
 from __future__ import annotations
 
@@ -14,13 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
 import typer.core
-from rich.console import Console
 
 from casualty_schema import __version__
-from casualty_schema.api import validate as validate_package
-from casualty_schema.downstream.init import InitError, export_schemas, init_package
-from casualty_schema.package.source import SourceError
-from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.render import (
     CATALOGUE_FORMATS,
     DEFAULT,
@@ -107,6 +107,8 @@ def _root(
 
 def _fail(message: str) -> typer.Exit:
     """Say what is wrong on standard error, one unwrapped line; exit status 2."""
+    from rich.console import Console
+
     Console(stderr=True, soft_wrap=True).print(f"error: {message}", markup=False)
     return typer.Exit(2)
 
@@ -224,6 +226,9 @@ def validate(
     """Validate a data package (default: ./datapackage.json).
 
     Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
+    from casualty_schema.api import validate as validate_package
+    from casualty_schema.package.source import SourceError
+    from casualty_schema.pipeline import UnknownRuleError
     from casualty_schema.render import terminal
     from casualty_schema.render.text import verdict
 
@@ -236,11 +241,12 @@ def validate(
             f"{'takes' if len(flags) == 1 else 'take'} no value "
             f"(write '{flags[0]}' alone, then the package, if any)"
         )
-    err = terminal.console(sys.stderr, str(color), stderr=True)
-    show_progress = (
-        terminal.is_tty(sys.stderr) and err.is_interactive and not quiet and str(fmt) != "json"
-    )
-    status = err.status("validating…") if show_progress else nullcontext()
+    # a spinner only on a terminal (rich is imported only then)
+    status: Any = nullcontext()
+    if terminal.is_tty(sys.stderr) and not quiet and str(fmt) != "json":
+        err = terminal.console(sys.stderr, str(color), stderr=True)
+        if err.is_interactive:
+            status = err.status("validating…")
     try:
         with status as spinner:
             report = validate_package(
@@ -396,6 +402,8 @@ def schema_export(
     ] = SchemaFormat.table_schema,
 ) -> None:
     """Write the canonical schema of the installed version as JSON on standard output."""
+    from casualty_schema.downstream.init import export_schemas
+
     try:
         exported = export_schemas(resource, fmt.value)
     except KeyError as error:
@@ -411,6 +419,8 @@ def init(
     ] = None,
 ) -> None:
     """Create an empty, valid package on the current schema version, for a new project."""
+    from casualty_schema.downstream.init import InitError, init_package
+
     try:
         path = init_package(directory, name)
     except InitError as error:

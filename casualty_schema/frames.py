@@ -57,11 +57,20 @@ UNKNOWN = {
 def with_interval(frame: pl.DataFrame, name: str, prefix: str | None = None) -> pl.DataFrame:
     """``frame`` with the earliest and latest day of partial-date column ``name``, as
     ``<prefix>_earliest`` and ``<prefix>_latest`` (prefix: the column's name)."""
-    prefix = prefix or name
-    text = pl.col(name)
-    frame = frame.with_columns(partial_date.earliest(text).alias(f"{prefix}_earliest"))
+    return with_intervals(frame, {name: prefix or name})
+
+
+def with_intervals(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """:func:`with_interval` of several columns ({name: prefix}), side by side: one pass for
+    the earliest days of all, one for the latest (polars computes the columns of a pass in
+    parallel)."""
+    frame = frame.with_columns(
+        partial_date.earliest(pl.col(name)).alias(f"{prefix}_earliest")
+        for name, prefix in names.items()
+    )
     return frame.with_columns(
-        partial_date.latest(text, pl.col(f"{prefix}_earliest")).alias(f"{prefix}_latest")
+        partial_date.latest(pl.col(name), pl.col(f"{prefix}_earliest")).alias(f"{prefix}_latest")
+        for name, prefix in names.items()
     )
 
 
@@ -72,6 +81,8 @@ class Frames:
     package: PackageSpec
     tables: dict[str, pl.DataFrame]
     today: date = field(default_factory=date.today)
+    # The resources whose file the reader found free of control characters (check.records).
+    control_free: frozenset[str] = frozenset()
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _found: list[pl.DataFrame] = field(default_factory=list, repr=False, compare=False)
 
@@ -135,9 +146,7 @@ class Frames:
     @cached_property
     def claims(self) -> pl.DataFrame:
         claims = self.tables["claims"]
-        for name in CLAIM_DATES:
-            if name in claims.columns:
-                claims = with_interval(claims, name)
+        claims = with_intervals(claims, {n: n for n in CLAIM_DATES if n in claims.columns})
         if {"qualifier", "value", "value_max"} <= set(claims.columns):
             claims = bounds.with_bounds(claims)
         joins = (  # (resource, the claims' column, its key, {its column: the claims' name})

@@ -75,6 +75,21 @@ def test_every_planted_fault_is_reported_and_nothing_else(faulty: GeneratedPacka
     assert found == expected
 
 
+def test_the_series_pairs_searched_group_by_group_are_the_same(
+    faulty: GeneratedPackage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """series.nesting searches a large package's pairs a bucket of groups at a time
+    (series.BUCKET_CLAIMS): in buckets of a few hundred claims, the findings are those of the
+    whole."""
+    from casualty_schema import validate
+    from casualty_schema.rules import series
+
+    whole = validate(faulty.descriptor, select=["series"]).findings
+    monkeypatch.setattr(series, "BUCKET_CLAIMS", 300)
+    assert validate(faulty.descriptor, select=["series"]).findings == whole
+    assert {"series.nesting", "series.rounding"} <= {f.rule for f in whole}
+
+
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
     first = generate(tmp_path / "a", 1_000, seed=3, faults=1)
     second = generate(tmp_path / "b", 1_000, seed=3, faults=1)
@@ -105,11 +120,17 @@ def test_the_generator_does_not_import_the_validator() -> None:
 
 
 def test_the_benchmark_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run.main(["--sizes", "1000", "--no-skew", "--frictionless-max", "0",
-                     "--work", str(tmp_path)]) == 0  # fmt: skip
+    assert run.main(["--sizes", "bundled,1000", "--repeat", "1", "--frictionless-max", "0",
+                     "--no-compile", "--work", str(tmp_path)]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "| 1,000 | zipf |" in out
+    assert "| bundled | 20 |" in out
+    assert "| 1,000 zipf | 1,000 |" in out
+    assert "`--version`:" in out
     result = json.loads(next((tmp_path / "results").glob("run-*.json")).read_text())
-    validate = result["cases"][0]["measurements"]["validate"]
-    assert validate["exit_code"] == 0, validate
-    assert validate["peak_mb"] > 0
+    for case in result["cases"]:
+        validate, floor = case["measurements"]["validate"], case["measurements"]["floor"]
+        assert validate["exit_codes"] == [0], validate
+        assert floor["exit_codes"] == [0], floor
+        assert validate["peak_mb"] > 0
+        assert 0 < validate["cpu_seconds"] < 10 * validate["seconds"]
+    assert result["cases"][0]["measurements"]["version"]["exit_codes"] == [0]

@@ -157,3 +157,54 @@ def test_github_limit_0_lists_every_annotation(tmp_path: Path) -> None:
     every = runner.invoke(app, ["validate", str(pkg.root), "--format", "github", "--limit", "0"])
     assert every.output.count("::error ") == report.errors
     assert "more errors" not in every.output
+
+
+_START_UP = """
+import json, sys
+from pathlib import Path
+HEAVY = ("polars", "pandera", "frictionless")
+loaded = lambda: [m for m in HEAVY if m in sys.modules]
+import casualty_schema
+seen = {"import casualty_schema": [0, loaded()]}
+from casualty_schema.cli import app
+seen["import casualty_schema.cli"] = [0, loaded()]
+for argv in json.loads(sys.argv[2]):
+    try:
+        app(argv, prog_name="casualty-schema")
+    except SystemExit as exit:
+        seen[" ".join(argv)] = [exit.code, loaded()]
+Path(sys.argv[1]).write_text(json.dumps(seen))
+"""
+
+
+def test_start_up_imports(tmp_path: Path) -> None:
+    """--version, --help, rules and usage errors import neither polars, pandera nor
+    frictionless; validate of the canonical descriptor (here a copy of it) imports polars
+    only: frictionless is imported for a descriptor whose profile must be checked
+    (tests/test_pipeline.py), pandera by load() alone. The commands run in turn in one fresh
+    interpreter."""
+    import subprocess
+    import sys
+
+    canonical = PackageCopy(tmp_path).root  # without the bytes and hash of the release
+    light = [
+        ["--version"],
+        ["--help"],
+        ["validate", "--help"],
+        ["rules"],
+        ["rules", "--format", "markdown"],
+        ["validate", "--format", "bogus"],
+        ["validate", "--limit", "many"],
+        ["diff"],
+    ]
+    heavy = [["validate", str(canonical)]]
+    out = tmp_path / "seen.json"
+    argv = [sys.executable, "-c", _START_UP, str(out), json.dumps(light + heavy)]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = json.loads(out.read_text())
+    usage = {"validate --format bogus", "validate --limit many", "diff"}
+    assert seen.pop("import casualty_schema") == [0, []]
+    assert seen.pop("import casualty_schema.cli") == [0, []]
+    for command in light:
+        assert seen[" ".join(command)] == [2 if " ".join(command) in usage else 0, []]
+    assert seen[f"validate {canonical}"] == [0, ["polars"]]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from casualty_schema import validate
+from casualty_schema import catalogue, validate
 from casualty_schema.cli import app
 from casualty_schema.downstream.init import init_package
 from casualty_schema.render import CATALOGUE_FORMATS, DIFF_FORMATS, REPORT_FORMATS
@@ -38,6 +38,33 @@ def test_rules_md_is_generated_from_the_registry() -> None:
         "docs/rules.md is stale: "
         "run 'uv run casualty-schema rules --format markdown > docs/rules.md'"
     )
+
+
+def test_the_catalogue_reads_the_declarations_as_the_registries_hold_them() -> None:
+    """`casualty-schema rules` reads the declarations without importing the rules (and
+    polars): what it reads is what the registries hold, in their order. A declaration it
+    cannot read (not a literal) fails here: write it as a literal or a module constant."""
+    assert catalogue.read_rules() == catalogue.registry_rules()
+    assert catalogue.read_errors() == catalogue.registry_errors()
+    assert [r.id for r in catalogue.rules()] == list(RULES)
+
+
+def test_a_declaration_that_is_not_a_literal_is_read_from_the_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable() -> None:
+        raise catalogue.Unreadable("rules/quote.py: line 1: not a literal: f'{x}'")
+
+    monkeypatch.setattr(catalogue, "read_rules", unreadable)
+    monkeypatch.setattr(catalogue, "read_errors", unreadable)
+    catalogue.rules.cache_clear()
+    catalogue.errors.cache_clear()
+    try:
+        assert catalogue.rules() == catalogue.registry_rules()
+        assert catalogue.errors() == catalogue.registry_errors()
+    finally:
+        catalogue.rules.cache_clear()
+        catalogue.errors.cache_clear()
 
 
 def test_every_rule_has_a_rationale() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from casualty_schema import pipeline
 from casualty_schema.package.descriptor import DescriptorError, load_package
-from tests.builder import PackageCopy
+from tests.builder import ROOT, PackageCopy
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -63,11 +63,35 @@ def test_a_broken_descriptor_is_reported_as_loading_it_reports(tmp_path: Path, e
     assert all(f.rule == "package-error" for f in report.findings)
 
 
-def test_the_profile_is_not_checked_before_the_files_are_read() -> None:
-    """frictionless is imported by the profile check, not with the pipeline."""
-    import subprocess
-    import sys
+def _renamed(d: dict[str, Any]) -> None:
+    d["name"] = "another-conflict"  # a downstream package
 
-    code = "import sys, casualty_schema.cli; print('frictionless' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+
+def _bytes_changed(d: dict[str, Any]) -> None:
+    d["resources"][0]["bytes"] = 1  # a recorded size, not one left out
+
+
+def _version_left_out(d: dict[str, Any]) -> None:
+    del d["version"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "checked"), [(None, True), (_version_left_out, True), (_renamed, False),
+                          (_bytes_changed, False), (_licenses, False)]
+)  # fmt: skip
+def test_only_the_canonical_descriptor_skips_the_profile_check(
+    tmp_path: Path, edit: Edit | None, checked: bool
+) -> None:
+    """The canonical descriptor, or a copy of it that leaves out what a release records
+    (PackageCopy leaves out bytes and hash), is not profile-checked again (tests/test_package.py
+    checks it with frictionless); any other descriptor is."""
+    pkg = PackageCopy(tmp_path)
+    descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    if edit is not None:
+        canonical = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor = canonical if edit is _bytes_changed else descriptor
+        edit(descriptor)
+    pkg.descriptor.write_text(json.dumps(descriptor), encoding="utf-8")
+    spec = load_package(pkg.root, check_profile=False)
+    assert pipeline.profile_checked(spec) is checked
+    assert pipeline.profile_checked(load_package(ROOT, check_profile=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,33 @@ def test_malformed_quoting_and_lone_carriage_returns_are_read_by_the_csv_module(
 # Files that cannot be read ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("data", "parser"),
+    [
+        (b'id,n,note\na,1,x\nb,2,"y,z"\n', "polars"),  # every record as wide: no line pass
+        (b"id,n,note\na,1\nb,2,x\n", "polars"),  # a short record: the pass over the lines
+        (b"id,n,note\na,1,x\rb,2,y\r", "python"),  # carriage returns: the csv module
+    ],
+)
+@pytest.mark.parametrize("control", ["", "\x07", "\x00", "\x7f", "\x1b"])
+def test_the_reader_says_whether_the_text_holds_a_control_character(
+    tmp_path: Path, data: bytes, parser: str, control: str
+) -> None:
+    """cells.control searches no cell of a file the reader found free of them."""
+    table = _read(tmp_path, data.replace(b"b,2", b"b" + control.encode() + b",2"))
+    assert table.parser == parser
+    assert table.controls is bool(control)
+
+
+def test_the_control_bytes_are_the_characters_cells_control_finds() -> None:
+    from casualty_schema.rules.cells import CONTROL
+
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    assert re.findall(CONTROL, every) == [chr(b) for b in records.CONTROL_BYTES]
+    assert not records.holds_control(every.encode("utf-8").translate(None, records.CONTROL_BYTES))
+    assert all(records.holds_control(chr(b).encode()) for b in records.CONTROL_BYTES)
+
+
 def test_a_missing_file_is_a_source_error_naming_it(tmp_path: Path) -> None:
     package, resource = _package(tmp_path, None)
     table = read_table(package, resource)
@@ -352,6 +380,51 @@ def test_polars_never_reads_anything_else(body: str) -> None:
     fast = records.parse_polars(body.encode(), dialect, width=2)
     if fast is not None:
         assert _records(fast[0]) == _records(records.parse_python(body, dialect))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    width=st.integers(2, 4),
+    cells=st.lists(WELL_FORMED_CELL, max_size=24),
+    crlf=st.booleans(),
+    trailing=st.booleans(),
+    piece=st.sampled_from([1, 5, 1 << 20]),
+    apart=st.sampled_from([0, 1 << 40]),
+)
+def test_uniform_files_are_read_without_a_pass_over_the_lines(
+    width: int, cells: list[str], crlf: bool, trailing: bool, piece: int, apart: int
+) -> None:
+    """A file that csv.writer wrote, every row as wide as the first: the fast path takes it
+    (in pieces, and counting its bytes on a second thread, too) and reads what the csv
+    module reads."""
+    import csv
+
+    rows = [cells[i : i + width] for i in range(0, len(cells) - len(cells) % width, width)]
+    rows = rows or [["a"] * width]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n" if crlf else "\n").writerows(rows)
+    body = text.getvalue() if trailing else text.getvalue()[: -2 if crlf else -1]
+    dialect = records.Dialect()
+    original = records.PIECE_BYTES, records.COUNT_APART_BYTES
+    records.PIECE_BYTES, records.COUNT_APART_BYTES = piece, apart
+    try:
+        uniform = records.parse_uniform(body.encode(), dialect, width=width)
+    finally:
+        records.PIECE_BYTES, records.COUNT_APART_BYTES = original
+    assert uniform is not None
+    assert _records(uniform.records) == _records(records.parse_python(body, dialect))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.text(alphabet='ab ,;"\n\r1ع\x00', max_size=30), width=st.integers(1, 3))
+def test_the_uniform_path_never_reads_anything_else(body: str, width: int) -> None:
+    """On any text at all, the path for uniform files declines or agrees with the csv module."""
+    if "\r" in body.replace("\r\n", ""):
+        return  # a lone carriage return goes to the csv module before (records.parse_polars)
+    dialect = records.Dialect()
+    uniform = records.parse_uniform(body.encode(), dialect, width=width)
+    if uniform is not None:
+        assert _records(uniform.records) == _records(records.parse_python(body, dialect))
 
 
 @settings(

@@ -701,6 +701,27 @@ def test_cells_control(pkg: PackageCopy, char: str) -> None:
     assert (f.key, f.field, f.severity) == (C45, "notes", "error")
 
 
+@pytest.mark.parametrize(
+    ("constraints", "proof"),
+    [
+        ({"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, True),  # no value starts like a formula
+        ({"pattern": "[=a-z]+"}, False),
+        ({"pattern": r"\s*x"}, False),  # white space may come first
+        ({"enum": ["exact", "about"]}, True),
+        ({"enum": ["exact", "=SUM(A1)"]}, False),
+        ({}, False),
+    ],
+)
+def test_cells_formula_skips_only_fields_no_formula_can_be_in(
+    constraints: dict[str, object], proof: bool
+) -> None:
+    from casualty_schema.package.descriptor import FieldSpec
+    from casualty_schema.rules import cells
+
+    field = FieldSpec("f", "string", "default", constraints, {"name": "f"})
+    assert cells._formula_proof(field) is proof
+
+
 def test_cells_control_allows_tabs_and_line_breaks(pkg: PackageCopy) -> None:
     pkg.set("claims", C45, notes="a\tb\nc\r\nd")
     assert found(pkg, "cells.control") == []

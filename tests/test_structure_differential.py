@@ -25,6 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from casualty_schema.check import keys as keys_module
+from casualty_schema.check import patterns
 from casualty_schema.check.patterns import matches, rust_pattern
 from casualty_schema.check.readers import READERS
 from casualty_schema.check.structure import Structure, check_structure
@@ -392,9 +394,75 @@ def test_patterns_match_where_python_matches(texts: list[str]) -> None:
         assert checked == expected, pattern
 
 
+STARTS = "=+-@ \t\n\u00a0ab1Aا"
+
+
+@pytest.mark.parametrize("pattern", [*PATTERNS, r"\s*=.*", "(?i:[a-z])+", r"-?\d+"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_pattern_says_what_its_texts_may_start_with(pattern: str, data: st.DataObject) -> None:
+    """patterns.may_start_with is never wrong about a text that matches (cells.formula skips
+    the fields whose pattern no formula can match on its strength)."""
+    text = data.draw(st.from_regex(f"^(?:{pattern})$") | st.text(alphabet=STARTS, max_size=4))
+    if text and text[0] in STARTS and re.match(f"^{pattern}$", text):
+        assert text[0] in patterns.may_start_with(pattern, STARTS)
+
+
 def test_the_untranslatable_patterns_are_the_expected_ones() -> None:
     untranslated = [p for p in PATTERNS if rust_pattern(p) is None]
     assert untranslated == [r"a(?=b)", r"\bab", "(?i:ab)", r"(a)\1"]
+
+
+@pytest.mark.parametrize("kind", ["isspace", "isdecimal", "isalnum"])
+def test_python_character_classes_are_the_str_methods(kind: str) -> None:
+    """The classes the readers and the pattern translation use (read by ``re``, or from the
+    table of the running Unicode version) hold exactly where the ``str`` method does."""
+    method = getattr(str, kind)
+    expected = "".join(c for c in map(chr, range(0x110000)) if method(c))
+    assert patterns._python_chars(kind) == expected
+    patterns._python_chars.cache_clear()
+    if kind == "isspace":  # the scan by re, which versions without a table get, too
+        known, patterns._SPACE = patterns._SPACE, {}
+        try:
+            assert patterns._python_chars(kind) == expected == patterns.python_space()
+        finally:
+            patterns._SPACE = known
+            patterns._python_chars.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("ref_type", "refs", "dangling"),
+    [
+        ("string", "a,b", []),
+        ("string", "a,zz", [3]),
+        ("string", ",b", []),
+        ("string", "zz,zz", [2, 3]),
+        ("string", "1,k1", []),
+        ("integer", "1,x", [2]),  # an integer is never a string key; "x" is a type error
+        ("number", "2,", [2]),
+    ],
+)
+def test_a_foreign_key_into_a_larger_table_is_found_from_the_distinct_keys_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref_type: str, refs: str, dangling: list[int]
+) -> None:
+    """Two rows referring into a table of twenty: the keys of the two are looked for among the
+    twenty's (keys._any_dangling), which finds what looking up every row finds."""
+    fields = [{"name": "id", "type": "string"}, {"name": "ref", "type": ref_type}]
+    schema = {
+        "foreignKeys": [{"fields": ["ref"], "reference": {"resource": "kinds", "fields": ["k"]}}]
+    }
+    kinds = {"name": "kinds", "path": "data/kinds.csv", "schema": {"fields": [{"name": "k"}]}}
+    body = "id,ref\n" + "".join(f"r{i},{r}\n" for i, r in enumerate(refs.split(",")))
+    package = _package(tmp_path, fields, body.encode(), schema=schema, more=[kinds])
+    keys = "\n".join(["k", "a", "b", "1", "2", *(f"k{i}" for i in range(18))])
+    (package / "data" / "kinds.csv").write_text(keys + "\n", encoding="utf-8")
+    spec = load_package(package)
+    fast = check_structure(spec).findings
+    monkeypatch.setattr(keys_module, "_any_dangling", lambda typed, lookup: None)
+    slow = check_structure(spec).findings
+    assert fast.equals(slow)
+    found = fast.filter(pl.col("rule") == "foreign-key").get_column("row").to_list()
+    assert found == dangling
 
 
 # ---------------------------------------------------------------------------------------------

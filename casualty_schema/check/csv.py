@@ -78,9 +78,15 @@ class Table:
     header_line: int | None = None
     # Which parser read the file: "polars", "python" (the csv module), or None (not parsed).
     parser: str | None = None
+    # Whether the text may hold a control character (records.CONTROL_BYTES): False when the
+    # reader found none in the whole file.
+    controls: bool = True
     # The __row of every completely blank data row: frictionless reports blank-row (and
     # primary-key) for such a row and nothing else, so the cell checks skip them.
     blank_rows: pl.Series = field(default_factory=lambda: pl.Series(ROW, [], dtype=pl.Int64))
+    # One row per row of ``cells``: ``__p{i}``, the cell of column i is there and is not a
+    # missing value, and ``__blank`` (no cell is). Empty when no record could be checked.
+    presence: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 class _Unreadable(Exception):
@@ -112,7 +118,8 @@ def read_table(package: PackageSpec, resource: ResourceSpec) -> Table:
         header_row = _declared_header_row(declared)
         if header_row is None:
             header_row = _header_row([len(record) for record in sample])
-        records, parser = _parse(body, dialect, resource, width=max(len(r) for r in sample))
+        width = max(len(r) for r in sample)
+        records, parser, controls = _parse(body, dialect, resource, width=width)
         del body  # the cells hold what is needed: the text need not stay while they are checked
     except _Unreadable as problem:
         return _unreadable(resource, problem)
@@ -134,22 +141,25 @@ def read_table(package: PackageSpec, resource: ResourceSpec) -> Table:
             header_row=header_row,
             header_line=header_line,
             parser=parser,
+            controls=controls,
         )
     columns = matching.columns
-    cells = labels.cells(data, columns).with_columns(
-        labels.blank_mask(resource, columns).alias("__blank")
-    )
+    cells = labels.cells(data, columns).with_columns(labels.presence(resource, columns))
+    cells = cells.with_columns(labels.blank_mask(columns).alias("__blank"))
     shape = labels.shape_findings(resource, data, cells, columns)
+    marks = [f"__p{i}" for i in range(len(columns))] + ["__blank"]
     return Table(
         resource=resource,
         header=header,
-        cells=cells.drop("__count", "__blank"),
+        cells=cells.drop("__count", *marks),
         findings=pl.concat([label_findings, shape], how="vertical"),
         columns=columns,
         header_row=header_row if header else None,
         header_line=header_line if header else None,
         parser=parser,
+        controls=controls,
         blank_rows=cells.filter(pl.col("__blank")).get_column(ROW),
+        presence=cells.select(marks),
     )
 
 
@@ -411,9 +421,7 @@ def _header_line(records: pl.DataFrame, header_row: int) -> int | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _parse(
-    body: bytes, dialect: Dialect, resource: ResourceSpec, *, width: int
-) -> tuple[pl.DataFrame, str]:
+def _parse(body: bytes, dialect: Dialect, resource: ResourceSpec, *, width: int) -> parsing.Parsed:
     """Every record of the file (:func:`casualty_schema.check.records.parse`), or the finding
     that says why it cannot be read."""
     try:

@@ -6,6 +6,7 @@ key; 1, 1.0 and true are one key across tables), with polars joins and semi-join
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -17,7 +18,7 @@ from casualty_schema.findings import LINE, ROW, empty_findings
 from casualty_schema.package.descriptor import ForeignKey
 from casualty_schema.types import polars_dtype
 
-__all__ = ["foreign_key_findings", "primary_key_findings", "unique_findings"]
+__all__ = ["foreign_key_findings", "key_findings"]
 
 
 def _comparable(f: Field) -> pl.Expr:
@@ -32,43 +33,66 @@ def _comparable(f: Field) -> pl.Expr:
     return f.value
 
 
-def unique_findings(typed: Typed) -> pl.DataFrame:
-    """Every value after the first occurrence of it (frictionless compares typed values:
-    "01" and "1" are the same integer)."""
-    frames = []
-    for f in typed.fields:
-        if not f.spec.unique:
-            continue
-        value = _comparable(f)
-        fails = value.is_not_null() & ~value.is_first_distinct()
-        frame = _narrow(typed, [f], fails)
-        if frame.is_empty():
-            continue
-        frame = frame.with_columns(pl.col(ROW).first().over(value).alias("__first"))
-        detail = pl.concat_str(pl.lit("(the same value is in row "), "__first", pl.lit(")"))
-        frames.append(
-            error("constraint-error").rows(
-                frame,
-                fails,
-                resource=typed.resource.name,
-                path=typed.resource.path,
-                key=typed.key,
-                field=f.spec.name,
-                value=f.text,
-                constraint="unique",
-                detail=detail,
-            )
-        )
+def key_findings(typed: Typed) -> pl.DataFrame:
+    """``unique``, then the primary key: one pass over the table says which of them fail
+    anywhere (a one-field primary key that is also ``unique`` is searched for repeats once),
+    and only those make findings."""
+    unique = [f for f in typed.fields if f.spec.unique]
+    key = _primary_key(typed)
+    checks = {f"u{f.index}": _repeats(f) for f in unique}
+    shared = key is not None and len(key.fields) == 1 and key.fields[0].spec.unique
+    if key is not None:
+        checks["key"] = key.empty if shared else key.empty | key.repeated
+    hits = typed.frame.select(c.fill_null(False).any().alias(n) for n, c in checks.items())
+    hit = hits.row(0, named=True) if checks else {}
+    frames = [_unique_rows(typed, f) for f in unique if hit[f"u{f.index}"]]
+    if key is not None and (hit["key"] or (shared and hit[f"u{key.fields[0].index}"])):
+        frames.append(_primary_key_rows(typed, key))
     return pl.concat(frames, how="vertical") if frames else empty_findings()
 
 
-def primary_key_findings(typed: Typed) -> pl.DataFrame:
-    """A row whose key cells are all empty, and every row that repeats an earlier key."""
+def _repeats(f: Field) -> pl.Expr:
+    """A value after the first occurrence of it."""
+    value = _comparable(f)
+    return value.is_not_null() & ~value.is_first_distinct()
+
+
+def _unique_rows(typed: Typed, f: Field) -> pl.DataFrame:
+    """Every value after the first occurrence of it (frictionless compares typed values:
+    "01" and "1" are the same integer)."""
+    fails = _repeats(f)
+    frame = _narrow(typed, [f], fails)
+    frame = frame.with_columns(pl.col(ROW).first().over(_comparable(f)).alias("__first"))
+    detail = pl.concat_str(pl.lit("(the same value is in row "), "__first", pl.lit(")"))
+    return error("constraint-error").rows(
+        frame,
+        fails,
+        resource=typed.resource.name,
+        path=typed.resource.path,
+        key=typed.key,
+        field=f.spec.name,
+        value=f.text,
+        constraint="unique",
+        detail=detail,
+    )
+
+
+@dataclass(frozen=True)
+class _Key:
+    """The primary key of a table whose every key field is in the header."""
+
+    fields: list[Field]
+    value: pl.Expr  # as keys compare
+    empty: pl.Expr  # every cell of the key is blank
+    repeated: pl.Expr  # a key after its first occurrence
+
+
+def _primary_key(typed: Typed) -> _Key | None:
     names = typed.resource.primary_key
     fields = [typed.field(n) for n in names]
     present = [f for f in fields if f is not None]
     if not names or len(present) != len(names):
-        return empty_findings()
+        return None
     values = [_comparable(f).alias(f.spec.name) for f in present]
     nan = (
         pl.any_horizontal(f.value.is_nan() for f in present if f.spec.type == "number")
@@ -77,24 +101,26 @@ def primary_key_findings(typed: Typed) -> pl.DataFrame:
     )
     empty = pl.all_horizontal(f.value.is_null() for f in present)
     key = values[0] if len(values) == 1 else pl.struct(values)
-    repeated = ~empty & ~nan & ~key.is_first_distinct()
+    return _Key(present, key, empty, ~empty & ~nan & ~key.is_first_distinct())
+
+
+def _primary_key_rows(typed: Typed, key: _Key) -> pl.DataFrame:
+    """A row whose key cells are all empty, and every row that repeats an earlier key."""
     problem = (
-        pl.when(empty)
+        pl.when(key.empty)
         .then(pl.lit("is empty: every cell of the key is blank"))
         .otherwise(pl.concat_str(pl.lit("is not unique: it first occurs in row "), "__first"))
     )
-    frame = _narrow(typed, present, empty | repeated)
-    if frame.is_empty():
-        return empty_findings()
-    frame = frame.with_columns(pl.col(ROW).first().over(key).alias("__first"))
+    frame = _narrow(typed, key.fields, key.empty | key.repeated)
+    frame = frame.with_columns(pl.col(ROW).first().over(key.value).alias("__first"))
     return error("primary-key").rows(
         frame,
-        empty | repeated,
+        key.empty | key.repeated,
         resource=typed.resource.name,
         path=typed.resource.path,
         key=typed.key,
         value=typed.key,
-        fields=", ".join(names),
+        fields=", ".join(typed.resource.primary_key),
         problem=problem,
     )
 
@@ -113,19 +139,44 @@ def foreign_key_findings(typed: Typed, everything: Mapping[str, Typed]) -> pl.Da
     if not checked:
         return empty_findings()
     referenced: dict[Any, pl.Series] = {}  # two keys into one column share its values
-    masks = [_dangling(fk, sources, target, referenced) for fk, sources, target in checked]
-    hits = typed.frame.select(m.any().alias(str(i)) for i, m in enumerate(masks)).row(0)
+    looked_up = [_dangling(fk, sources, target, referenced) for fk, sources, target in checked]
+    # into a table larger than this one, each key is looked for among the distinct values
+    # here (hashing those, not the larger table's); else every row in one pass
+    hits = [_any_dangling(typed, lookup) for lookup in looked_up]
+    rest = [lookup.mask for lookup, hit in zip(looked_up, hits, strict=True) if hit is None]
+    found = iter(
+        typed.frame.select(m.any().alias(str(i)) for i, m in enumerate(rest)).row(0) if rest else ()
+    )
     frames = [
-        _foreign_key_rows(typed, fk, sources, target, mask)
-        for (fk, sources, target), mask, hit in zip(checked, masks, hits, strict=True)
-        if hit
+        _foreign_key_rows(typed, fk, sources, target, lookup.mask)
+        for (fk, sources, target), lookup, hit in zip(checked, looked_up, hits, strict=True)
+        if (next(found) if hit is None else hit)
     ]
     return pl.concat(frames, how="vertical") if frames else empty_findings()
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """One foreign key's values here and the referenced values, as they are compared."""
+
+    mask: pl.Expr  # the key is set and is no row's key in the referenced table
+    mine: pl.Expr | None  # the key, when it is one column that is never NaN
+    theirs: pl.Series  # the referenced keys that are set
+
+
+def _any_dangling(typed: Typed, lookup: _Lookup) -> bool | None:
+    """Whether some key is no referenced key, found from the distinct keys here when the
+    referenced table is the larger; None: look at every row instead."""
+    if lookup.mine is None or len(lookup.theirs) <= typed.frame.height:
+        return None
+    mine = typed.frame.select(lookup.mine.alias("k")).get_column("k").drop_nulls().unique()
+    theirs = lookup.theirs
+    return bool(theirs.filter(theirs.is_in(mine.implode())).n_unique() < len(mine))
+
+
 def _dangling(
     fk: ForeignKey, sources: list[Field], target: Typed, cache: dict[Any, pl.Series]
-) -> pl.Expr:
+) -> _Lookup:
     """Where the key of ``fk`` is set and is no row's key in ``target`` (a semi-join: the key
     values of ``target`` are collected once, then looked up)."""
     targets = [target.field(n) for n in fk.reference_fields]
@@ -150,7 +201,9 @@ def _dangling(
     nan = [f.value.is_nan() for f in sources if f.spec.type == "number"]
     if nan:
         found = found & ~pl.any_horizontal(nan)
-    return pl.any_horizontal(f.value.is_not_null() for f in sources) & ~found.fill_null(False)
+    mask = pl.any_horizontal(f.value.is_not_null() for f in sources) & ~found.fill_null(False)
+    single = len(own) == 1 and not nan
+    return _Lookup(mask, mine if single else None, cache[signature])
 
 
 def _foreign_key_rows(

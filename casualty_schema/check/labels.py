@@ -26,6 +26,7 @@ __all__ = [
     "cells",
     "match_labels",
     "missing_values",
+    "presence",
     "shape_findings",
 ]
 
@@ -199,14 +200,23 @@ def cells(data: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame:
     )
 
 
-def blank_mask(resource: ResourceSpec, columns: tuple[Column, ...]) -> pl.Expr:
-    """A row is blank when every expected cell is absent or a missing value."""
+def presence(resource: ResourceSpec, columns: tuple[Column, ...]) -> list[pl.Expr]:
+    """For the column at index i, ``__p{i}``: the cell is there and is not a missing value
+    (computed once per cell: the blank rows, the type and the constraint checks use it)."""
+    found = []
+    for i, c in enumerate(columns):
+        text, missing = pl.col(c.name), missing_values(resource, c)
+        there = text != "" if missing == [""] else ~text.is_in(missing)
+        found.append(there.fill_null(False).alias(f"__p{i}"))
+    return found
+
+
+def blank_mask(columns: tuple[Column, ...]) -> pl.Expr:
+    """A row is blank when every expected cell is absent or a missing value (from the
+    columns of :func:`presence`)."""
     if not columns:
         return pl.lit(True)
-    return pl.all_horizontal(
-        pl.col(c.name).is_null() | pl.col(c.name).is_in(missing_values(resource, c))
-        for c in columns
-    )
+    return ~pl.any_horizontal(pl.col(f"__p{i}") for i in range(len(columns)))
 
 
 def shape_findings(

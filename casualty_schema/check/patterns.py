@@ -11,15 +11,25 @@ too, for the type readers (:mod:`casualty_schema.check.readers`).
 
 from __future__ import annotations
 
+import array
 import importlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
 import polars as pl
 
-__all__ = ["category", "int_space", "matches", "per_value", "python_space", "rust_pattern"]
+__all__ = [
+    "category",
+    "int_space",
+    "matches",
+    "may_start_with",
+    "per_value",
+    "python_space",
+    "rust_pattern",
+]
 
 # Python's own regex parser and its constants (private modules without type stubs)
 sre_parse: Any = importlib.import_module("re._parser")
@@ -56,11 +66,31 @@ def matches(value: pl.Expr, pattern: str) -> pl.Expr:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Python's ``re`` classes that hold exactly where these ``str`` methods do (for a ``str``
+#: pattern, ``\s`` is ``Py_UNICODE_ISSPACE``, ``\d`` ``Py_UNICODE_ISDECIMAL`` and ``\w``
+#: ``Py_UNICODE_ISALNUM`` or "_"; ``tests/test_read.py`` checks each against the method).
+_RE_CLASS = {"isspace": r"\s", "isdecimal": r"\d", "isalnum": r"[^\W_]"}
+
+#: ``str.isspace()``'s characters, by the Unicode version of :mod:`unicodedata`, so that the
+#: type readers need no scan of every code point at start-up (other versions are scanned).
+_SPACE = {
+    "14.0.0": "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000",
+}
+
+
 @cache
 def _python_chars(kind: str) -> str:
-    """Every character for which Python's ``str.<kind>()`` holds."""
-    test: Callable[[str], bool] = getattr(str, kind)
-    return "".join(c for c in map(chr, range(0x110000)) if test(c))
+    """Every character for which Python's ``str.<kind>()`` holds, in code point order: one
+    scan of every code point by ``re`` (a few hundredths of a second; testing each character
+    with the method in Python takes ten times as long)."""
+    if kind == "isspace" and unicodedata.unidata_version in _SPACE:
+        return _SPACE[unicodedata.unidata_version]
+    every = "".join(
+        array.array("I", codes).tobytes().decode("utf-32-le")
+        for codes in (range(0xD800), range(0xE000, 0x110000))  # surrogates are none of them
+    )
+    return "".join(re.findall(_RE_CLASS[kind], every))
 
 
 def python_space() -> str:
@@ -240,3 +270,105 @@ def _set(items: Sequence[tuple[Any, Any]], flags: int) -> str:
         else:
             raise _Untranslatable(str(op))
     return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a text that matches a pattern can start with
+# ---------------------------------------------------------------------------------------------
+
+#: Parsed nodes that consume one character; a compiled one-node pattern says which.
+_ONE_CHARACTER = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
+#: Parsed nodes that consume nothing.
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+#: Parsed nodes whose sub-pattern is their first item (repeats: at least ``low`` times).
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+@cache
+def may_start_with(pattern: str, characters: str) -> frozenset[str]:
+    """Which of ``characters`` a text that matches the Table Schema ``pattern`` (anchored,
+    as frictionless matches it) may start with: every one it can, and perhaps more (a
+    back-reference, say, is taken to start with anything). An empty set says no text that
+    matches starts with any of them."""
+    try:
+        parsed = sre_parse.parse(f"^{pattern}$")
+    except (re.error, RecursionError, OverflowError):
+        return frozenset(characters)
+    first, _empty = _first(list(parsed.data), int(parsed.state.flags), set(characters))
+    return frozenset(first)
+
+
+def _first(items: Sequence[tuple[Any, Any]], flags: int, chars: set[str]) -> tuple[set[str], bool]:
+    """The characters of ``chars`` a match of ``items`` may start with, and whether it may be
+    empty."""
+    found: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "AT" and str(av) in ("AT_END", "AT_END_LINE"):
+            found |= {"\n"} & chars  # Python's $ matches before a final line feed too
+        if name in _ZERO_WIDTH:
+            continue
+        if name in _ONE_CHARACTER:
+            matcher = importlib.import_module("re._compiler").compile(
+                sre_parse.SubPattern(_state(flags), [(op, av)]), flags
+            )
+            return found | {c for c in chars if matcher.match(c)}, False
+        if name == "SUBPATTERN":
+            _group, add, remove, sub = av
+            part, empty = _first(list(sub), (flags | add) & ~remove, chars)
+        elif name == "BRANCH":
+            options = [_first(list(b), flags, chars) for b in av[1]]
+            part = set().union(*(f for f, _e in options))
+            empty = any(e for _f, e in options)
+        elif name in _REPEATS:
+            low, _high, sub = av
+            part, empty = _first(list(sub), flags, chars)
+            empty = empty or low == 0
+        else:  # a back-reference, a conditional, an atomic group: anything
+            return set(chars), True
+        found |= part
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _state(flags: int) -> Any:
+    state = sre_parse.State()
+    state.flags = flags
+    return state
+
+
+def may_contain(pattern: str, characters: str) -> frozenset[str]:
+    """Which of ``characters`` may occur anywhere in a text that matches the Table Schema
+    ``pattern`` (every one it can, and perhaps more: a construct not understood here admits
+    all of them). An empty set says no text that matches holds any of them."""
+    try:
+        parsed = sre_parse.parse(f"^{pattern}$")
+    except (re.error, RecursionError, OverflowError):
+        return frozenset(characters)
+    return frozenset(_anywhere(list(parsed.data), int(parsed.state.flags), set(characters)))
+
+
+def _anywhere(items: Sequence[tuple[Any, Any]], flags: int, chars: set[str]) -> set[str]:
+    """The characters of ``chars`` any one-character node of ``items`` may match."""
+    found: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name in _ZERO_WIDTH:
+            continue
+        if name in _ONE_CHARACTER:
+            matcher = importlib.import_module("re._compiler").compile(
+                sre_parse.SubPattern(_state(flags), [(op, av)]), flags
+            )
+            found |= {c for c in chars if matcher.match(c)}
+        elif name == "SUBPATTERN":
+            _group, add, remove, sub = av
+            found |= _anywhere(list(sub), (flags | add) & ~remove, chars)
+        elif name == "BRANCH":
+            for branch in av[1]:
+                found |= _anywhere(list(branch), flags, chars)
+        elif name in _REPEATS:
+            found |= _anywhere(list(av[2]), flags, chars)
+        else:  # a back-reference, a conditional, an atomic group: anything
+            return set(chars)
+    return found

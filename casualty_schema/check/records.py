@@ -5,35 +5,45 @@
 (its number, from 1) and ``__line`` (the physical line where it starts).
 
 The normal path is polars (multi-threaded, no Python loop over rows): polars reads the cells,
-and a pass over the physical lines checks that the quoting is strict and counts each record's
-cells (:func:`record_shapes`). A file that is not strictly quoted, holds a lone carriage
-return, or has spaces skipped after delimiters is parsed by :mod:`csv` itself, the reader
-frictionless uses (:func:`parse_python`). A large file is read in pieces of about
-:data:`PIECE_BYTES` that end at the end of a record (:func:`pieces`), so that only one piece's
-temporaries are in memory at a time. ``tests/test_read.py`` checks that the two paths agree on
-any text, and ``tests/test_read_pieces.py`` that pieces read as the whole.
+and the file's bytes say that they are the cells :mod:`csv` reads. For the common file --
+strictly quoted, every record as wide as the header -- that takes no second pass over the
+lines (:func:`parse_uniform`): the quoted cells are found on the bytes, their quoting is
+checked, and the delimiters outside them are counted. Any other file gets a pass over its
+physical lines that checks the quoting and counts each record's cells (:func:`record_shapes`).
+A file that is not strictly quoted, holds a lone carriage return, or has spaces skipped after
+delimiters is parsed by :mod:`csv` itself, the reader frictionless uses
+(:func:`parse_python`). A large file is read in pieces of about :data:`PIECE_BYTES` that end
+at the end of a record (:func:`pieces`), so that only one piece's temporaries are in memory at
+a time. ``tests/test_read.py`` checks that the paths agree on any text, and
+``tests/test_read_pieces.py`` that pieces read as the whole.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
 from casualty_schema.findings import LINE, ROW
 
 __all__ = [
+    "CONTROL_BYTES",
     "FIELD_SIZE_LIMIT",
     "PIECE_BYTES",
     "Dialect",
+    "Parsed",
+    "holds_control",
     "parse",
     "parse_polars",
     "parse_python",
+    "parse_uniform",
     "pieces",
     "record_shapes",
 ]
@@ -64,14 +74,40 @@ class Dialect:
         )
 
 
-def parse(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataFrame, str]:
-    """Every record of ``body`` (UTF-8), and which parser read it: "polars" or "python" (the
-    csv module). ``width``: the widest record of the sample. Raises UnicodeDecodeError for bytes
-    that are not UTF-8 and :class:`csv.Error` for what the csv module refuses."""
+class Parsed(NamedTuple):
+    """The records of a file, which parser read them, and whether its text holds a control
+    character (:data:`CONTROL_BYTES`: the ``cells.control`` rule need not look for one
+    where it does not)."""
+
+    records: pl.DataFrame
+    parser: str  # "polars" or "python" (the csv module)
+    controls: bool
+
+
+#: The C0 control characters but tab, line feed and carriage return, and DEL: in UTF-8 each is
+#: one byte, which no other character's encoding holds.
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+
+
+def holds_control(text: bytes, *, chunk: int = 1 << 24) -> bool:
+    """Whether UTF-8 ``text`` holds a character of :data:`CONTROL_BYTES` (looked for a chunk
+    at a time: ``bytes.translate`` makes a copy of what it is given)."""
+    view = memoryview(text)
+    return any(
+        bytes(view[start : start + chunk]).translate(None, _NOT_CONTROL)
+        for start in range(0, len(text), chunk)
+    )
+
+
+def parse(body: bytes, dialect: Dialect, *, width: int) -> Parsed:
+    """Every record of ``body`` (UTF-8). ``width``: the widest record of the sample. Raises
+    UnicodeDecodeError for bytes that are not UTF-8 and :class:`csv.Error` for what the csv
+    module refuses."""
     parsed = parse_polars(body, dialect, width=max(width, 1))
     if parsed is not None:
         return parsed
-    return parse_python(body.decode("utf-8"), dialect), "python"
+    return Parsed(parse_python(body.decode("utf-8"), dialect), "python", holds_control(body))
 
 
 def parse_python(text: str, dialect: Dialect) -> pl.DataFrame:
@@ -144,17 +180,20 @@ def pieces(body: bytes, size: int) -> list[tuple[int, int]]:
     return found
 
 
-def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataFrame, str] | None:
-    """The normal path: polars reads the cells, :func:`record_shapes` says how many cells
-    each record has and where it starts, piece by piece (:func:`pieces`). None when the file
-    needs the csv module."""
+def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None:
+    """The normal path: polars reads the cells, piece by piece (:func:`pieces`), and
+    :func:`parse_uniform` or :func:`record_shapes` says how many cells each record has and
+    where it starts. None when the file needs the csv module."""
     if dialect.skip_initial_space or not body or _has_lone_cr(body):
         return None
+    uniform = parse_uniform(body, dialect, width=width)
+    if uniform is not None:
+        return uniform
     ranges = pieces(body, PIECE_BYTES)
 
     def piece(start: int, end: int) -> bytes:
         # a copy of the piece, taken again for each pass rather than kept between them
-        return body if (start, end) == (0, len(body)) else body[start:end]
+        return _piece(body, start, end)
 
     shapes: list[pl.DataFrame] = []
     lines_before = 0
@@ -185,10 +224,145 @@ def parse_polars(body: bytes, dialect: Dialect, *, width: int) -> tuple[pl.DataF
             )
         parsed.append(cells)
     records = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
-    return records.with_columns(
+    records = records.with_columns(
         pl.int_range(1, records.height + 1, dtype=pl.Int64).alias(ROW),
         pl.concat([s.get_column(LINE) for s in shapes], rechunk=False),
-    ), "polars"
+    )
+    return Parsed(records, "polars", holds_control(body))
+
+
+def _piece(body: bytes, start: int, end: int) -> bytes:
+    return body if (start, end) == (0, len(body)) else body[start:end]
+
+
+#: A quoted cell, strictly quoted: its quotes doubled, closed.
+_QUOTED = re.compile(rb'"(?:[^"]|"")*"')
+#: Above this many quoted cells in a piece, finding them one by one in Python costs more than
+#: the pass over the lines (a file that quotes every cell).
+QUOTED_MAX = 1 << 19
+
+
+def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None:
+    """The records of a file every record of which has ``width`` cells, strictly quoted
+    (:func:`record_shapes` says what that is), read by polars alone; None for any other.
+
+    The quoted cells are found on the bytes (``"..."`` with doubled quotes; each must open
+    at the start of a cell and close at its end, and together they must hold every quote of
+    the file), which is all the quoting check needs when quotes are few. Outside them, a
+    line feed ends a record and a delimiter separates two cells. polars refuses a record
+    wider than ``width`` (but for an unended last line of empty cells, which it cuts: that
+    line is counted here); so when the delimiters outside quoted cells number exactly
+    (records) × (``width`` - 1) and the records are the line feeds outside them, every
+    record is exactly ``width`` wide (a blank line, which :mod:`csv` reads as a record of no
+    cell, has no delimiter). Each record starts on the line after the line feeds before it.
+    """
+    delimiter = dialect.delimiter.encode()
+    if not body or width < 2 or len(delimiter) != 1 or dialect.skip_initial_space:
+        return None
+    parsed: list[pl.DataFrame] = []
+    lines_before, rows_before, controls = 0, 0, False
+    for start, end in pieces(body, PIECE_BYTES):
+        text = _piece(body, start, end)
+        spans = _quoted_cells(text, delimiter)
+        if spans is None:
+            return None
+        frame, (all_feeds, all_delimiters, held) = _read_counting(text, dialect.delimiter, width)
+        controls |= held
+        inside = [(text.count(delimiter, s, e), text.count(b"\n", s, e), s, e) for s, e in spans]
+        feeds = all_feeds - sum(n for _d, n, _s, _e in inside)
+        records = feeds + (not text.endswith(b"\n"))
+        outside = all_delimiters - sum(d for d, _n, _s, _e in inside)
+        if frame is None or frame.height != records or outside != records * (width - 1):
+            return None
+        if not text.endswith(b"\n") and _last_delimiters(text, delimiter, inside) != width - 1:
+            return None  # polars cuts an unended last line of empty cells to width
+        lines = pl.int_range(1, records + 1, dtype=pl.Int64, eager=True) + lines_before
+        broken = [(s, e, n) for _d, n, s, e in inside if n]
+        if broken:  # quoted line breaks: the records after them start further down
+            lines = lines + _lines_inside(text, broken, records)
+        rows = pl.int_range(1, records + 1, dtype=pl.Int64, eager=True) + rows_before
+        # every column of the piece made here: columns added to the pieces once joined would
+        # not be cut as theirs are, and polars would copy every cell to align them
+        parsed.append(
+            frame.with_columns(
+                pl.lit(width, dtype=pl.Int64).alias("__count"), rows.alias(ROW), lines.alias(LINE)
+            )
+        )
+        lines_before += all_feeds
+        rows_before += records
+        del text  # this piece's bytes, before the next piece is copied
+    records_frame = pl.concat(parsed, rechunk=False) if len(parsed) > 1 else parsed[0]
+    return Parsed(records_frame, "polars", controls)
+
+
+#: From this size on, the bytes are counted on a second thread while polars reads the cells.
+COUNT_APART_BYTES = 1 << 22
+
+
+def _read_counting(
+    text: bytes, delimiter: str, width: int
+) -> tuple[pl.DataFrame | None, tuple[int, int, bool]]:
+    """polars's reading of ``text`` (:func:`_read_polars`), and its line feeds and delimiters
+    counted meanwhile (and whether it holds a control character): polars reads without the
+    interpreter lock, and mostly on one core."""
+
+    def count() -> tuple[int, int, bool]:
+        return text.count(b"\n"), text.count(delimiter.encode()), holds_control(text)
+
+    if len(text) < COUNT_APART_BYTES:
+        return _read_polars(text, delimiter, width), count()
+    with ThreadPoolExecutor(1, thread_name_prefix="count") as pool:
+        counted = pool.submit(count)
+        frame = _read_polars(text, delimiter, width)
+        return frame, counted.result()
+
+
+def _quoted_cells(text: bytes, delimiter: bytes) -> list[tuple[int, int]] | None:
+    """The (start, end) of every quoted cell, or None when the quoting is not strict (or
+    the quoted cells are too many to find one by one)."""
+    spans: list[tuple[int, int]] = []
+    before, after = (delimiter, b"\n"), (delimiter, b"\n", b"\r", b"")
+    start = text.find(b'"')
+    while start >= 0:  # each quote outside a quoted cell must open one
+        if len(spans) == QUOTED_MAX:
+            return None
+        match = _QUOTED.match(text, start)
+        if match is None or (start and text[start - 1 : start] not in before):
+            return None
+        end = match.end()
+        if text[end : end + 1] not in after:
+            return None
+        spans.append((start, end))
+        start = text.find(b'"', end)
+    return spans
+
+
+def _last_delimiters(text: bytes, delimiter: bytes, inside: list[tuple[int, int, int, int]]) -> int:
+    """The delimiters outside quoted cells in the last record of ``text``, from (delimiters,
+    line feeds, start, end) of each quoted cell."""
+    starts = [s for _d, _n, s, _e in inside]
+    feed = len(text)
+    while True:  # the last line feed outside a quoted cell ends the record before the last
+        feed = text.rfind(b"\n", 0, feed)
+        cell = bisect.bisect_right(starts, feed) - 1
+        if feed < 0 or cell < 0 or inside[cell][3] <= feed:
+            break
+        feed = starts[cell]
+    first = feed + 1
+    return text.count(delimiter, first) - sum(d for d, _n, s, _e in inside if s >= first)
+
+
+def _lines_inside(text: bytes, broken: list[tuple[int, int, int]], records: int) -> pl.Series:
+    """For each record, the line feeds inside the quoted cells of the records before it."""
+    starts, inside, feeds, position = [], [0], 0, 0
+    for s, e, n in broken:
+        feeds += text.count(b"\n", position, s)  # outside quoted cells: records that ended
+        starts.append(feeds + 1)  # the record this cell is in
+        inside.append(inside[-1] + n)
+        position = e
+    rows = pl.int_range(1, records + 1, dtype=pl.Int64, eager=True)
+    before = pl.Series(starts, dtype=pl.Int64).search_sorted(rows, side="left")
+    return pl.Series(inside, dtype=pl.Int64).gather(before)
 
 
 def _has_lone_cr(body: bytes) -> bool:

@@ -36,7 +36,7 @@ import polars as pl
 
 from casualty_schema.check.cells import cell_findings
 from casualty_schema.check.csv import Table, read_table
-from casualty_schema.check.keys import foreign_key_findings, primary_key_findings, unique_findings
+from casualty_schema.check.keys import foreign_key_findings, key_findings
 from casualty_schema.check.typed import Typed, typed
 from casualty_schema.findings import LINE, ROW, empty_findings
 from casualty_schema.package.descriptor import PackageSpec
@@ -52,6 +52,8 @@ class Structure:
     # the field) plus __row and __line.
     frames: dict[str, pl.DataFrame]
     rows: dict[str, int]  # records read per resource
+    # The resources whose file holds no control character (check.records.CONTROL_BYTES).
+    control_free: frozenset[str] = frozenset()
 
 
 def check_structure(package: PackageSpec) -> Structure:
@@ -66,8 +68,7 @@ def check_structure(package: PackageSpec) -> Structure:
                 table.findings,
                 frames_of[name].findings,
                 cell_findings(frames_of[name]),
-                unique_findings(frames_of[name]),
-                primary_key_findings(frames_of[name]),
+                key_findings(frames_of[name]),
                 foreign_key_findings(frames_of[name], frames_of),
             ],
             how="vertical",
@@ -79,6 +80,7 @@ def check_structure(package: PackageSpec) -> Structure:
         findings=pl.concat(findings, how="vertical") if findings else empty_findings(),
         frames=frames,
         rows={name: table.cells.height for name, table in tables.items()},
+        control_free=frozenset(name for name, table in tables.items() if not table.controls),
     )
 
 

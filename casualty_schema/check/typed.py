@@ -1,9 +1,10 @@
 """Every cell of a table read with its field's type: the frame the cell and key checks run on.
 
 For the schema field at column position i of a :class:`~casualty_schema.check.csv.Table`,
-:func:`typed` adds ``__p{i}`` (the cell has text that is not a missing value), ``__v{i}`` (the
-typed value, :mod:`casualty_schema.check.readers`) and ``__ok{i}`` (no type error); ``__blank``
-marks the blank rows. A field no reader checks is a ``schema-error`` and is left untyped.
+:func:`typed` adds ``__p{i}`` (the cell has text that is not a missing value, as the reader
+found: :attr:`~casualty_schema.check.csv.Table.presence`), ``__v{i}`` (the typed value,
+:mod:`casualty_schema.check.readers`) and ``__ok{i}`` (no type error); ``__blank`` marks the
+blank rows. A field no reader checks is a ``schema-error`` and is left untyped.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 import polars as pl
 
 from casualty_schema.check.csv import Table
-from casualty_schema.check.labels import Column, missing_values
+from casualty_schema.check.labels import Column
 from casualty_schema.check.readers import READERS, Reading, unsupported
 from casualty_schema.errors import error
-from casualty_schema.findings import ROW, findings_frame, key_expr
+from casualty_schema.findings import findings_frame, key_expr
 from casualty_schema.package.descriptor import FieldSpec, ResourceSpec
 
 __all__ = ["Field", "Typed", "typed"]
@@ -89,16 +90,13 @@ def typed(table: Table) -> Typed:
             continue
         text = pl.when(pl.col(f"__p{index}")).then(pl.col(column.name))
         fields.append(Field(column, spec, index, READERS[spec.type](text, spec)))
-    frame = table.cells.with_columns(
-        *[
-            (
-                pl.col(f.column.name).is_not_null()
-                & ~pl.col(f.column.name).is_in(missing_values(resource, f.column))
-            ).alias(f"__p{f.index}")
-            for f in fields
-        ],
-        pl.col(ROW).is_in(table.blank_rows.implode()).alias("__blank"),
-    )
+    marks = [*(f"__p{f.index}" for f in fields), "__blank"]
+    if table.presence.width:  # what the reader found (labels.presence), not found again
+        frame = table.cells.hstack(table.presence.select(marks))
+    else:
+        frame = table.cells.with_columns(
+            *[pl.lit(False).alias(m) for m in marks[:-1]], pl.lit(True).alias("__blank")
+        )
     frame = frame.with_columns(f.reading.value.alias(f"__v{f.index}") for f in fields)
     frame = frame.with_columns(  # a value, or no text: the type is right
         (~f.present | f.value.is_not_null()).alias(f"__ok{f.index}") for f in fields

@@ -89,11 +89,17 @@ def upper(
 
 def with_bounds(claims: pl.DataFrame) -> pl.DataFrame:
     """``claims`` with ``lower``, ``upper`` and ``upper_rounded``, the rounding step computed
-    once (a column ``_step`` used and dropped)."""
+    once per distinct value (a column ``_step`` used and dropped)."""
     q, v, m = pl.col("qualifier"), pl.col("value"), pl.col("value_max")
     step = pl.col("_step")
+    values = claims.select(v.unique().drop_nulls())
+    steps = values.select(rounding_step(v)).to_series()
     return (
-        claims.with_columns(rounding_step(v).alias("_step"))
+        claims.with_columns(
+            v.replace_strict(values.to_series(), steps, default=None, return_dtype=pl.Int64)
+            .fill_null(1)
+            .alias("_step")
+        )
         .with_columns(
             lower(q, v, m, step).alias("lower"),
             upper(q, v, m, step).alias("upper"),

@@ -1,6 +1,7 @@
 """The catalogue of what a run can report: what `casualty-schema rules` prints and docs/rules.md
-holds, generated from the rule registry (:data:`casualty_schema.rules.RULES`) and the error
-taxonomy (:data:`casualty_schema.errors.ERRORS`).
+holds, generated from the declarations of the rule registry (:data:`casualty_schema.rules.RULES`)
+and of the error taxonomy (:data:`casualty_schema.errors.ERRORS`), as
+:mod:`casualty_schema.catalogue` reads them without importing polars.
 """
 
 from __future__ import annotations
@@ -8,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from casualty_schema.errors import ERRORS
+from casualty_schema import catalogue as declared
 from casualty_schema.render import CATALOGUE_FORMATS
-from casualty_schema.rules import RULES, Rule
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -20,27 +20,27 @@ def catalogue() -> list[dict[str, Any]]:
         {
             "id": r.id,
             "kind": "rule",
-            "severity": str(r.severity),
+            "severity": r.severity,
             "summary": r.summary,
             "rationale": r.rationale,
             "message": r.template,
             "reads": None if r.reads is None else {k: list(v) for k, v in r.reads.items()},
             "defined_in": r.location,
         }
-        for r in RULES.values()
+        for r in declared.rules()
     ]
     structural = [
         {
             "id": e.type,
             "kind": "structural",
-            "severity": str(e.severity),
+            "severity": e.severity,
             "summary": e.title,
             "rationale": e.description,
             "message": e.template,
             "defined_in": "casualty_schema/errors.py",
             "emitted_by": [f"casualty_schema/{m}" for m in e.emitted_by],
         }
-        for e in ERRORS.values()
+        for e in declared.errors()
     ]
     return rules + structural
 
@@ -52,12 +52,12 @@ def render_catalogue(fmt: str) -> str:
     if fmt == "json":
         return json.dumps(catalogue(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "text":
-        lines = [f"{r.id:<22} {r.severity!s:<8} {r.summary}" for r in RULES.values()]
+        lines = [f"{r.id:<22} {r.severity:<8} {r.summary}" for r in declared.rules()]
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(CATALOGUE_FORMATS)}")
 
 
-def _reads(r: Rule) -> str:
+def _reads(r: declared.RuleEntry) -> str:
     """The fields a rule reads: a package that lacks one does not run it."""
     if r.reads is None:
         return "not declared (every canonical field)"
@@ -96,9 +96,9 @@ def rules_markdown() -> str:
         "|---|---|---|",
     ]
     out += [
-        f"| [`{r.id}`](#{_anchor(r.id)}) | {r.severity} | {r.summary} |" for r in RULES.values()
+        f"| [`{r.id}`](#{_anchor(r.id)}) | {r.severity} | {r.summary} |" for r in declared.rules()
     ]
-    for r in RULES.values():
+    for r in declared.rules():
         out += [
             "",
             f"### {r.id}",
@@ -122,9 +122,9 @@ def rules_markdown() -> str:
     ]
     out += [
         f"| [`{e.type}`](#{_anchor(e.type)}) | {e.title} | {e.severity} | {e.description} |"
-        for e in ERRORS.values()
+        for e in declared.errors()
     ]
-    for e in ERRORS.values():
+    for e in declared.errors():
         emitted = ", ".join(f"`casualty_schema/{m}`" for m in e.emitted_by)
         out += [
             "",

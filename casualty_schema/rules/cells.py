@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import polars as pl
 
+from casualty_schema.check.patterns import may_contain, may_start_with, python_space
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
+from casualty_schema.package.descriptor import FieldSpec
 from casualty_schema.rules.registry import rule
 
 # What a spreadsheet would run (OWASP's CSV injection): "=..." always; "+", "-" or "@" when a
@@ -33,24 +35,67 @@ RTL_LETTER = (
 SUSPECT = f"{FORMULA}|{CONTROL}|{BIDI_CONTROL}|{BIDI_MARK}"
 
 
+#: What a cell that FORMULA matches starts with: one of these, or white space.
+FORMULA_STARTS = "=+-@" + python_space()
+
+
+def _formula_proof(field: FieldSpec) -> bool:
+    """Whether no value of the string field can start like a formula: its pattern admits no
+    text starting so (check.patterns.may_start_with), or none of its enum values does. The
+    typed frames hold only rows that passed the structural checks, so every value keeps to
+    them."""
+    constraints = field.constraints
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str) and not may_start_with(pattern, FORMULA_STARTS):
+        return True
+    allowed = constraints.get("enum")
+    if isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
+        values = pl.Series(allowed, dtype=pl.String)
+        return not values.str.contains(FORMULA).any()
+    return False
+
+
+BIDI_CHARACTERS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])) + (
+    "\u061c\u200e\u200f"
+)
+
+
+def _bidi_proof(field: FieldSpec) -> bool:
+    """Whether no value of the string field can hold a bidirectional control or mark: its
+    pattern admits none of them (check.patterns.may_contain), or none of its enum values
+    holds one."""
+    constraints = field.constraints
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str) and not may_contain(pattern, BIDI_CHARACTERS):
+        return True
+    allowed = constraints.get("enum")
+    if isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
+        return not any(c in BIDI_CHARACTERS for v in allowed for c in v)
+    return False
+
+
 def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
     """Per resource: the few rows with a text cell that starts like a formula, holds a
     control character or a bidirectional control or mark (one pass over every text cell for
     all the cell rules), and the text of each text field (string fields, and list-of-string
-    fields as written)."""
+    fields as written). No cell is searched for a control character when the reader found
+    none in the file's bytes, and then a field whose pattern or enum admits neither a
+    formula nor a bidirectional character is not searched at all."""
     suspects = {}
     for name, table in frames.tables.items():
+        plain = name in frames.control_free
+        search = f"{FORMULA}|{BIDI_CONTROL}|{BIDI_MARK}" if plain else SUSPECT
         spec = frames.package.resources[name]
         texts = {}
         for field in spec.fields:
             dtype = table.schema.get(field.name)
-            if dtype == pl.String:
+            if dtype == pl.String and not (plain and _formula_proof(field) and _bidi_proof(field)):
                 texts[field.name] = pl.col(field.name)
             elif dtype == pl.List(pl.String):
                 texts[field.name] = pl.col(field.name).list.join(field.delimiter)
         if texts:
             hit = pl.any_horizontal(
-                [t.str.contains(SUSPECT).fill_null(False) for t in texts.values()]
+                [t.str.contains(search).fill_null(False) for t in texts.values()]
             )
             suspects[name] = (table.filter(hit), texts)
     return suspects
@@ -63,6 +108,8 @@ def _text_cells(frames: Frames, pattern: str | Callable[[pl.Expr], pl.Expr]) -> 
     suspects = frames.memo("cells.suspects", lambda: _suspect_cells(frames))
     found = []
     for name, (rows, texts) in suspects.items():
+        if rows.is_empty():
+            continue
         spec = frames.package.resources[name]
         key = (
             pl.concat_str([pl.col(k).cast(pl.String) for k in spec.primary_key], separator=", ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from casualty_schema.domain import partial_date
@@ -25,28 +27,29 @@ DATE_READS = {
 }
 
 
-def _dates_long(frames: Frames) -> pl.DataFrame:
-    """One row per (resource, row, date field): its text, earliest and latest day."""
-    return frames.memo("dates.long", lambda: _collect_dates(frames))
-
-
-def _collect_dates(frames: Frames) -> pl.DataFrame:
+def _dates_where(
+    frames: Frames, where: Callable[[pl.Expr, pl.Expr, pl.Expr], pl.Expr]
+) -> pl.DataFrame:
+    """One row per (resource, row, date field) where ``where(text, earliest, latest)`` holds:
+    its text, earliest and latest day (only those rows: at 10 million claims every date
+    would be 3 GB)."""
     parts = []
     for resource, (key, fields) in DATE_FIELDS.items():
         if not frames.has(resource):
             continue
         table = frames.claims if resource == "claims" else frames.sources
         for name, prefix in fields.items():
+            earliest, latest = pl.col(f"{prefix}_earliest"), pl.col(f"{prefix}_latest")
             parts.append(
-                table.select(
+                table.filter(where(pl.col(name), earliest, latest)).select(
                     pl.lit(resource).alias("resource"),
                     "__row",
                     "__line",
                     pl.col(key).alias("key"),
                     pl.lit(name).alias("field"),
                     pl.col(name).alias("value"),
-                    pl.col(f"{prefix}_earliest").alias("earliest"),
-                    pl.col(f"{prefix}_latest").alias("latest"),
+                    earliest.alias("earliest"),
+                    latest.alias("latest"),
                 )
             )
     return pl.concat(parts) if parts else pl.DataFrame()
@@ -63,10 +66,7 @@ def _collect_dates(frames: Frames) -> pl.DataFrame:
 def calendar(frames: Frames) -> pl.DataFrame:
     """A partial date stands for the days it names; a month 13 or a 30 February names none,
     and every comparison with it would be meaningless."""
-    dates = _dates_long(frames)
-    if dates.is_empty():
-        return dates
-    return dates.filter(pl.col("value").is_not_null() & pl.col("earliest").is_null())
+    return _dates_where(frames, lambda text, first, _last: text.is_not_null() & first.is_null())
 
 
 # (earlier field, later field) pairs that must be in order on a claim.
@@ -138,12 +138,22 @@ def coverage(frames: Frames) -> pl.DataFrame:
     """The package declares the window it covers (``temporal``); a date wholly outside it is
     a typo or a claim that belongs elsewhere. A date that begins after today has not
     happened."""
-    dates = _dates_long(frames)
-    if dates.is_empty():
-        return dates
     start, end = frames.package.temporal
     start_day = partial_date.earliest(pl.lit(start)) if start else None
     end_day = partial_date.latest(pl.lit(end)) if end else None
+    today = pl.lit(frames.today)
+
+    def outside(_text: pl.Expr, earliest: pl.Expr, latest: pl.Expr) -> pl.Expr:
+        found = earliest > today
+        if start_day is not None:
+            found = found | (latest < start_day)
+        if end_day is not None:
+            found = found | (earliest > end_day)
+        return found
+
+    dates = _dates_where(frames, outside)
+    if dates.is_empty():
+        return dates
     problems = []
     if start_day is not None:
         problems.append(

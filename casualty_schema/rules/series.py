@@ -21,10 +21,11 @@ are named by their row (an integer) until the few pairs found are reported:
   as-of join (:func:`_least_upper`); only the As above it (none in clean data), and the As
   that span days (the totals themselves, few), are joined with the totals, in chunks.
 
-A pair is kept when every place of A met a place of B. The cost grows with the claims and
-the depth of the place tree, not with the number of totals per claimant, nor with the square
-of a claimant's claims (tests/test_series_pairs.py compares the pruned search with the plain
-join).
+A pair is kept when every place of A met a place of B. A large package is searched a few
+groups at a time (:data:`BUCKET_CLAIMS`), which bounds the memory. The cost grows with the
+claims and the depth of the place tree, not with the number of totals per claimant, nor with
+the square of a claimant's claims (tests/test_series_pairs.py compares the pruned search with
+the plain join).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _keyed(frames: Frames) -> pl.DataFrame:
     """Claims of additive flow metrics with their group and span as integers (days), each
     named by its row (``id``): ids, keys and bounds only, the words of the report are joined to
     the few pairs at the end."""
-    return (
+    keyed = (
         frames.claims.lazy()  # lazy: only the columns selected below are filtered
         .filter(
             (pl.col("metric_kind") == "flow")
@@ -70,11 +71,7 @@ def _keyed(frames: Frames) -> pl.DataFrame:
         )
         .select(
             pl.col("__row").alias("id"),
-            # ranked on the categories' codes: faster than on the strings, and as exact
-            pl.struct([pl.col(c).cast(pl.Categorical).to_physical() for c in GROUP])
-            .rank("dense")
-            .cast(pl.Int64)
-            .alias("group"),
+            *[pl.col(c).cast(pl.Categorical).to_physical().alias(c) for c in GROUP],
             pl.col("period_start_earliest").cast(pl.Int64).alias("start"),
             pl.col("period_end_latest").cast(pl.Int64).alias("end"),
             "lower",
@@ -83,6 +80,26 @@ def _keyed(frames: Frames) -> pl.DataFrame:
         )
         .collect()
     )
+    return keyed.select("id", _group_id(keyed).alias("group"), pl.exclude("id", *GROUP))
+
+
+def _group_id(keyed: pl.DataFrame) -> pl.Series:
+    """An integer per (claimant, perpetrator, metric), below 2**31, from the category codes
+    of the three texts: each code numbered among the column's distinct codes, the numbers
+    combined in mixed radix (exact; ranking the three as a struct costs ten times as much).
+    Should the product of the columns' distinct counts pass 2**31, the struct is ranked."""
+    numbered, size = [], 1
+    for name in GROUP:
+        distinct = keyed.get_column(name).unique()
+        numbers = pl.int_range(len(distinct), dtype=pl.Int64, eager=True)
+        numbered.append(keyed.get_column(name).replace_strict(distinct, numbers))
+        size *= max(len(distinct), 1)
+    if size >= 1 << 31:
+        return keyed.select(pl.struct(GROUP).rank("dense").cast(pl.Int64)).to_series()
+    group = numbered[0]
+    for name, number in zip(GROUP[1:], numbered[1:], strict=True):
+        group = group * keyed.get_column(name).n_unique() + number
+    return group
 
 
 def _place_index(frames: Frames) -> pl.DataFrame:
@@ -190,26 +207,59 @@ def _met(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([on_one_day, *over_days])
 
 
+#: Claims whose pairs are searched at a time, whole groups (claimant, perpetrator, metric) at
+#: a time: a part's places with all their containers are the largest frame of the search (68
+#: million rows for 10 million claims), and two groups never pair.
+BUCKET_CLAIMS = 2_000_000
+
+
 def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
     """Pairs (A, B), A != B, A within B in period and places, where lower(A) exceeds
     upper_rounded(B): every candidate of series.nesting and series.rounding. Columns: those
     of REPORT_A, and those of REPORT_B suffixed ``_b``."""
     keyed = _keyed(frames)
-    wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
-    if wholes.is_empty():
+    if keyed.filter(pl.col("upper_rounded").is_not_null()).is_empty():
         return pl.DataFrame()
-    least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
     index = _place_index(frames)
-    claim_places = _by_place(keyed, index)
-    part_places = claim_places.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
-    if part_places.is_empty():
-        return pl.DataFrame()
-    needed = part_places.group_by("id").len("needed")
     containers = (
         frames.place_closure.join(index, on="place_id")
         .join(index.rename({"place_id": "ancestor_id", "pid": "anc"}), on="ancestor_id")
         .select("pid", "anc")
     )
+    buckets = max(1, -(-keyed.height // BUCKET_CLAIMS))
+    within = pl.concat(
+        [
+            _within(keyed.filter(pl.col("group") % buckets == k), index, containers)
+            for k in range(buckets)
+        ]
+        if buckets > 1
+        else [_within(keyed, index, containers)]
+    )
+    if within.is_empty():
+        return pl.DataFrame()
+    ids = pl.concat([within.get_column("id"), within.get_column("id_b")]).unique()
+    report = frames.claims.filter(pl.col("__row").is_in(ids.implode())).select(
+        sorted({*REPORT_A, *REPORT_B})
+    )
+    side_a = report.select(REPORT_A).with_columns(pl.col("__row").alias("id"))
+    side_b = report.select(*REPORT_B, pl.col("__row").alias("id_b")).rename(
+        {c: f"{c}_b" for c in REPORT_B}
+    )
+    return within.join(side_a, on="id").join(side_b, on="id_b")
+
+
+def _within(keyed: pl.DataFrame, index: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
+    """(id, id_b): the pairs of :func:`_enclosed_pairs` among the claims ``keyed``."""
+    none = pl.DataFrame(schema={"id": pl.Int64, "id_b": pl.Int64})
+    wholes = keyed.filter(pl.col("upper_rounded").is_not_null())
+    if wholes.is_empty():
+        return none
+    least = wholes.group_by("group").agg(pl.col("upper_rounded").min().alias("least"))
+    claim_places = _by_place(keyed, index)
+    part_places = claim_places.join(least, on="group").filter(pl.col("lower") > pl.col("least"))
+    if part_places.is_empty():
+        return none
+    needed = part_places.group_by("id").len("needed")
     a = part_places.join(containers, on="pid").select(
         "id", "pid", "start", "end", "lower",
         (pl.col("group") * KEY_SPAN + pl.col("anc")).alias("key"),
@@ -223,7 +273,7 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
         pl.col("end").alias("end_b"),
         pl.col("upper_rounded").alias("upper_b"),
     )
-    within = (
+    return (
         _met(a, b)
         .filter(pl.col("id") != pl.col("id_b"))
         .unique()
@@ -231,19 +281,8 @@ def _enclosed_pairs(frames: Frames) -> pl.DataFrame:
         .len("covered")
         .join(needed, on="id")
         .filter(pl.col("covered") == pl.col("needed"))
-        .select("id", "id_b")
+        .select(pl.col("id").cast(pl.Int64), pl.col("id_b").cast(pl.Int64))
     )
-    if within.is_empty():
-        return pl.DataFrame()
-    ids = pl.concat([within.get_column("id"), within.get_column("id_b")]).unique()
-    report = frames.claims.filter(pl.col("__row").is_in(ids.implode())).select(
-        sorted({*REPORT_A, *REPORT_B})
-    )
-    side_a = report.select(REPORT_A).with_columns(pl.col("__row").alias("id"))
-    side_b = report.select(*REPORT_B, pl.col("__row").alias("id_b")).rename(
-        {c: f"{c}_b" for c in REPORT_B}
-    )
-    return within.join(side_a, on="id").join(side_b, on="id_b")
 
 
 def _report(pairs: pl.DataFrame) -> list[pl.Expr]:
