@@ -272,18 +272,29 @@ class _Module:
         return given
 
     def value(self, node: ast.expr) -> Any:
-        """A literal: a constant, a tuple or list of literals, a module-level name bound to
-        one, two strings joined by ``+``, or a member of an enum class (``Severity.ERROR``)."""
+        """A literal: a constant, a tuple or list of literals (a starred one unpacked), a dict
+        of them, a module-level name bound to one, two strings joined by ``+``, or a member of
+        an enum class (``Severity.ERROR``)."""
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, (ast.Tuple, ast.List)):
-            return tuple(self.value(e) for e in node.elts)
-        if isinstance(node, ast.Dict) and all(k is not None for k in node.keys):
-            return {
-                self.value(k): self.value(v)
-                for k, v in zip(node.keys, node.values, strict=True)
-                if k is not None
-            }
+            items: list[Any] = []
+            for e in node.elts:  # a starred name of a tuple is unpacked: (*GROUP, "places")
+                items += (
+                    list(self.value(e.value)) if isinstance(e, ast.Starred) else [self.value(e)]
+                )
+            return tuple(items)
+        if isinstance(node, ast.Dict):
+            mapping: dict[Any, Any] = {}
+            for k, v in zip(node.keys, node.values, strict=True):
+                if k is None:  # {**OTHER, ...}: a dict of literals unpacked
+                    unpacked = self.value(v)
+                    if not isinstance(unpacked, dict):
+                        raise Unreadable(f"{self.path}: line {v.lineno}: ** of {unpacked!r}")
+                    mapping.update(unpacked)
+                else:
+                    mapping[self.value(k)] = self.value(v)
+            return mapping
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.value(node.left), self.value(node.right)
             if isinstance(left, str) and isinstance(right, str):
