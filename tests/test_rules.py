@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -826,3 +827,17 @@ def test_renaming_a_field_a_rule_reads_names_the_rules_not_run(pkg: PackageCopy)
     assert not report.valid
     assert "quote.value" not in report.rules
     assert "dates.order" in report.rules  # the rules that do not read it still run
+
+
+def test_cells_bidi_searches_a_field_whose_pattern_admits_no_formula(pkg: PackageCopy) -> None:
+    """A field no formula can match is left out of the formula search, not of the bidi one:
+    a title that must start with a letter may still hold an override."""
+    data = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    sources = next(r for r in data["resources"] if r["name"] == "sources")
+    title = next(f for f in sources["schema"]["fields"] if f["name"] == "title")
+    title.setdefault("constraints", {})["pattern"] = "[^=+@\\s-].*"
+    pkg.descriptor.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    source = pkg.rows("sources")[0]
+    pkg.set("sources", source["source_id"], title=source["title"] + " \u202eevil")
+    f = only(found(pkg, "cells.bidi"))
+    assert (f.resource, f.field) == ("sources", "title")
