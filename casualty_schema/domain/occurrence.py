@@ -324,7 +324,9 @@ def _ends_with_month(tokens: list[_Tok]) -> bool:
         return False
     if _is_month(tokens, len(tokens) - 1):
         return True
-    return len(tokens) >= 2 and _is_month(tokens, len(tokens) - 2)
+    # a month of two words ("كانون الثاني"); a one-word month with anything after it
+    # ("آذار، 20") does not end the text
+    return len(tokens) >= 2 and _two_word_month(tokens, len(tokens) - 2)
 
 
 def _date(
@@ -359,7 +361,8 @@ def _date(
             or _ends_with_month(before)
             or (previous in _YEAR_QUALIFIER_KEYS and previous2 in _YEAR_NOUNS)
         ):
-            shown_from = before[-2].start if previous in _YEAR_QUALIFIER_KEYS else before[-1].start
+            two_words = previous in _YEAR_QUALIFIER_KEYS or _two_word_month(before, len(before) - 2)
+            shown_from = before[-2].start if two_words else before[-1].start
             return "year", window[shown_from:end]
     return None
 
