@@ -337,8 +337,7 @@ def extract(
 ) -> None:
     """Propose the claims an article states, one per figure, for review (docs/curation.md).
 
-    Exit status: 0 done, 2 unusable input (no such file, not UTF-8, an unusable package, an
-    unknown source, a date that is none)."""
+    Exit status: 0 done; 2 unusable input (TEXT, the package, --source-id or the date)."""
     from casualty_schema.extract import Catalogue, ExtractError
     from casualty_schema.extract import extract as extract_claims
     from casualty_schema.package.descriptor import DescriptorError
