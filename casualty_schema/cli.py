@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -30,7 +30,7 @@ from casualty_schema.render import (
     Limit,
     render,
 )
-from casualty_schema.render.terminal import COLOR_CHOICES
+from casualty_schema.render.terminal import COLOR_CHOICES, Style
 
 
 def _no_placeholder_for_flags(params: list[Any]) -> list[Any]:
@@ -138,6 +138,26 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _cannot_write(error: OSError, path: Path | None) -> typer.Exit:
+    return _fail(f"cannot write {error.filename or path}: {error.strerror}")
+
+
+def _show(
+    fmt: str,
+    out: Style,
+    brief: bool,
+    line: Callable[[bool], str],
+    whole: Callable[..., str],
+) -> None:
+    """Standard output: the one line (``--quiet``, or with ``-o``), or the whole output —
+    as text in the colour and at the width of the stream."""
+    if brief:
+        sys.stdout.write(line(out.color))
+    else:
+        options = {"color": out.color, "width": out.width} if fmt == "text" else {}
+        sys.stdout.write(whole(**options))
 
 
 def _format_option(names: Iterable[str]) -> Any:
@@ -272,12 +292,14 @@ def validate(
             with summary.open("a", encoding="utf-8") as fh:
                 fh.write(render(report, "markdown"))
     except OSError as error:
-        raise _fail(f"cannot write {error.filename or output_file}: {error.strerror}") from None
-    if quiet or output_file is not None:
-        sys.stdout.write(verdict(report, color=out.color))
-    else:
-        options = {"color": out.color, "width": out.width} if str(fmt) == "text" else {}
-        sys.stdout.write(render(report, str(fmt), limit=_limit(limit), **options))
+        raise _cannot_write(error, output_file) from None
+    _show(
+        str(fmt),
+        out,
+        quiet or output_file is not None,
+        lambda color: verdict(report, color=color),
+        lambda **options: render(report, str(fmt), limit=_limit(limit), **options),
+    )
     raise typer.Exit(report.exit_code)
 
 
@@ -361,17 +383,18 @@ def extract(
         )
     except (DescriptorError, ExtractError) as error:
         raise _fail(str(error)) from None
-    out = terminal.style(sys.stdout, str(color))
     if output_file is not None:
         try:
             _write_atomically(output_file, render_extraction(found, str(fmt)))
         except OSError as error:
-            raise _fail(f"cannot write {error.filename or output_file}: {error.strerror}") from None
-    if quiet or output_file is not None:
-        sys.stdout.write(summary(found, color=out.color))
-    else:
-        options = {"color": out.color, "width": out.width} if str(fmt) == "text" else {}
-        sys.stdout.write(render_extraction(found, str(fmt), **options))
+            raise _cannot_write(error, output_file) from None
+    _show(
+        str(fmt),
+        terminal.style(sys.stdout, str(color)),
+        quiet or output_file is not None,
+        lambda color: summary(found, color=color),
+        lambda **options: render_extraction(found, str(fmt), **options),
+    )
 
 
 class BumpLevel(StrEnum):
