@@ -182,6 +182,22 @@ def test_the_seed_candidates_pasted_into_the_package_pass_the_quote_rules(
     assert report.rows["claims"] == len(claims) + len(pasted) == len(claims) + 25
 
 
+def test_a_sentence_that_runs_on_gives_each_figure_a_quote_of_its_own(wire: Catalogue) -> None:
+    """A page-long sentence without a separator: each quote is a window around its figure
+    (before: every quote was the whole sentence, and extraction took quadratic time)."""
+    from casualty_schema.extract.sentences import AFTER, BEFORE
+
+    text = " ".join(f"قتل {n} مدنياً في سوريا" for n in range(1, 200))
+    found = extract(text, wire, published_date="2019")
+    assert [c.fields["value"] for c in found.candidates] == list(range(1, 200))
+    for c in found.candidates:
+        quote, value_text = c.fields["quote"], c.fields["value_text"]
+        assert len(quote) <= BEFORE + len(value_text) + AFTER
+        where = occurrence.placement(quote, value_text)
+        assert where is not None
+        assert (where.kind, quote[where.start - 4 : where.start]) == ("count", "قتل ")
+
+
 # --- period phrases -----------------------------------------------------------------------------
 
 CAMPAIGN = "2014-08-08"

@@ -370,7 +370,7 @@ def _first_occurrence(sentence: str, f: Figure, start: int) -> int:
     """A quote's start such that the figure is the first count of its value_text in it, as
     rule quote.value reads a quote ("352 … 352": the second needs a quote of its own)."""
     while True:
-        found = occurrence.placement(sentence[start:], f.text)
+        found = occurrence.placement(sentence[start : f.end], f.text)
         if found is None or start + found.start >= f.start:
             return start
         start = start + found.end

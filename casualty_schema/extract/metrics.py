@@ -72,6 +72,7 @@ class Metrics:
         self.metrics = list(metrics)
         self.keywords = {m.metric_id: [key(k) for k in m.keywords if key(k)] for m in self.metrics}
         self.shown = {m.metric_id: {key(k): k for k in m.keywords} for m in self.metrics}
+        self._memo: dict[tuple[tuple[str, ...], str, str], dict[str, str]] = {}
         self.labels = {
             m.metric_id: (_content_words(m.label_ar), _content_words(m.label_en))
             for m in self.metrics
@@ -114,7 +115,7 @@ class Metrics:
             return Choice(tied[0], f"metric: '{word}' {where}")
         scopes = [("the piece", quote), *wider]
         for scope, text in scopes:
-            evidence = self._evidence(tied, words_of(text), lang)
+            evidence = self._evidence(tuple(tied), text, lang)
             if len(evidence) == 1:
                 ((metric, shown),) = evidence.items()
                 return Choice(metric, f"metric: '{word}' {where}, and '{shown}' in {scope}")
@@ -127,10 +128,15 @@ class Metrics:
             f"metric: '{word}' {where} (so are the words of {others}: the first is proposed)",
         )
 
-    def _evidence(self, tied: list[str], words: Words, lang: str) -> dict[str, str]:
+    def _evidence(self, tied: tuple[str, ...], text: str, lang: str) -> dict[str, str]:
         """The tied metrics whose own words (a keyword no other tied metric has, or all the
-        content words of its label that no other has) ``words`` holds, with those words."""
-        found = {}
+        content words of its label that no other has) ``text`` holds, with those words
+        (once per text: the figures of a sentence, or of a statement, share it)."""
+        memo = (tied, text, lang)
+        if memo in self._memo:
+            return self._memo[memo]
+        words = words_of(text)
+        found: dict[str, str] = {}
         for m in tied:
             others = [o for o in tied if o != m]
             shared = {k for o in others for k in self.keywords[o]}
@@ -144,6 +150,9 @@ class Metrics:
             label = label - other_words - shared
             if label and all(words.find(w) for w in label):
                 found[m] = " … ".join(sorted(label))
+        if len(self._memo) > 256:
+            self._memo.clear()
+        self._memo[memo] = found
         return found
 
 

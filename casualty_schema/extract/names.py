@@ -19,6 +19,7 @@ opens with a verb of saying and names no speaker ("وأضافت أن 45…", "و
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -183,13 +184,14 @@ class Speakers:
         known = frozenset(known)
         named = self._mentions(words, known)
         everyone = known | {m.actor_id for m in named}
+        firsts = [m.first for m in named]
         said: list[tuple[int, str, str]] = []
         carries_on = False
         opening = 1 if words.keys[:1] in (["و"], ["ف"]) else 0
         for i, tok in enumerate(words.toks):
             if not self._is_verb(words, i):
                 continue
-            subject = self._subject(words, i, named, everyone)
+            subject = self._subject(words, i, named, firsts, everyone)
             if subject is not None:
                 said.append((tok.start, *subject))
             elif i == opening:
@@ -213,15 +215,21 @@ class Speakers:
         return k in _ATTRIBUTION or _verb(k) in _SPEECH or _verb(k) in _CARRY_ON
 
     def _subject(
-        self, words: Words, verb: int, named: list[Mention], known: frozenset[str]
+        self,
+        words: Words,
+        verb: int,
+        named: list[Mention],
+        firsts: list[int],
+        known: frozenset[str],
     ) -> tuple[str, str] | None:
         """The actor who speaks with the verb at token ``verb``, and the words naming it."""
-        before = [m for m in named if m.after == verb]
+        at = bisect_left(firsts, verb)  # named is sorted by its first tokens
+        before = named[at - 1] if at > 0 and named[at - 1].after == verb else None
         attributes = words.keys[verb] in _ATTRIBUTION or words.keys[verb] in (_ABOUT, "according")
-        if before and not attributes:
-            return before[-1].actor_id, before[-1].text  # a headline: "تجمع ثوار سوريا وثق"
+        if before is not None and not attributes:
+            return before.actor_id, before.text  # a headline: "تجمع ثوار سوريا وثق"
         window: list[Mention] = []
-        for m in named:
+        for m in named[at:]:
             if m.first <= verb:
                 continue
             between = words.keys[verb + 1 : m.first]

@@ -32,9 +32,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 
-from casualty_schema.domain import lexicon, occurrence
+from casualty_schema.domain import lexicon
 from casualty_schema.domain.numerals import key
 from casualty_schema.domain.occurrence import Tok
+from casualty_schema.extract.words import words as words_of
 
 __all__ = ["Period", "PublishedDate", "period", "published"]
 
@@ -150,13 +151,15 @@ class Period:
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.toks: list[Tok] = occurrence.tokens(text)
+        found = words_of(text)
+        self.toks: list[Tok] = found.toks
+        self.keys = found.keys
 
     def word(self, i: int, *, glued: bool = False) -> str:
         """The key of token ``i`` ('' past the end); with ``glued``, without a glued و/ف."""
         if i >= len(self.toks):
             return ""
-        k = self.toks[i].key
+        k = self.keys[i]
         if glued and len(k) > 2 and k[0] in "وف" and self.toks[i].kind == "word":
             rest = k[1:]
             if (

@@ -85,27 +85,47 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def pieces(sentence: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """For each figure of ``sentence`` (its span from where its hedge words begin to its
-    end, in order), the span of the piece it is quoted from (module docstring)."""
-    cuts: list[tuple[int, int]] = []  # (end of one piece, start of the next)
+    end, in order), the span of the piece it is quoted from (module docstring), at most
+    :data:`BEFORE` characters before the figure and :data:`AFTER` after it (cut at a word:
+    a sentence that runs on for pages is no quote)."""
+    cuts: list[tuple[int, int] | None] = []  # (end of one piece, start of the next)
     for (_, before_end), (after_start, _) in pairwise(spans):
         separators = list(_SEPARATOR.finditer(sentence, before_end, max(before_end, after_start)))
-        if separators:
-            last = separators[-1]
-            cuts.append((last.start(), last.end()))
-        else:
-            cuts.append((-1, -1))
+        cuts.append((separators[-1].start(), separators[-1].end()) if separators else None)
+    ends = [len(sentence)] * len(spans)
+    for i in range(len(spans) - 2, -1, -1):  # each piece ends at the next cut after it
+        cut = cuts[i]
+        ends[i] = cut[0] if cut is not None else ends[i + 1]
     out: list[tuple[int, int]] = []
     start = 0
-    for i in range(len(spans)):
-        end = len(sentence)
-        for j in range(i, len(cuts)):
-            if cuts[j][0] >= 0:
-                end = cuts[j][0]
-                break
-        if i > 0 and cuts[i - 1][0] >= 0:
-            start = cuts[i - 1][1]
-        out.append((start, end))
+    for i, (first, last) in enumerate(spans):
+        cut = cuts[i - 1] if i > 0 else None
+        if cut is not None:
+            start = cut[1]
+        low, high = max(start, first - BEFORE), min(ends[i], last + AFTER)
+        if low > start:
+            low = _word_start(sentence, low, first)
+        if high < ends[i]:
+            high = _word_end(sentence, high, last)
+        out.append((low, high))
     return out
+
+
+#: The most a quote holds before its figure, and after it, in characters (the seed articles'
+#: clauses hold at most 229 and 232).
+BEFORE, AFTER = 400, 300
+
+
+def _word_start(text: str, at: int, limit: int) -> int:
+    while at < limit and not text[at - 1].isspace():
+        at += 1
+    return at
+
+
+def _word_end(text: str, at: int, limit: int) -> int:
+    while at > limit and not text[at].isspace():
+        at -= 1
+    return at
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
