@@ -7,6 +7,7 @@ The library API::
     casualty_schema.schema(resource) -> pandera.polars.DataFrameSchema   # derived
     casualty_schema.RULES                        # the rule registry
     casualty_schema.PACKAGE_PATH                 # the bundled datapackage.json
+    casualty_schema.extract.extract(text) -> Extraction   # an article's candidate claims
 
 Each name is imported from its module when first used (PEP 562), so that ``import
 casualty_schema`` — and the command line's ``--version`` and ``--help`` — cost no polars,

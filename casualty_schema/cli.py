@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -25,11 +25,12 @@ from casualty_schema.render import (
     CATALOGUE_FORMATS,
     DEFAULT,
     DIFF_FORMATS,
+    EXTRACT_FORMATS,
     REPORT_FORMATS,
     Limit,
     render,
 )
-from casualty_schema.render.terminal import COLOR_CHOICES
+from casualty_schema.render.terminal import COLOR_CHOICES, Style
 
 
 def _no_placeholder_for_flags(params: list[Any]) -> list[Any]:
@@ -77,13 +78,16 @@ if TYPE_CHECKING:  # the choices are built at run time; to the type checker they
     Format: TypeAlias = str
     DiffFormat: TypeAlias = str
     CatalogueFormat: TypeAlias = str
+    ExtractFormat: TypeAlias = str
     Color: TypeAlias = str
 else:
     Format = _choices("Format", REPORT_FORMATS)
     DiffFormat = _choices("DiffFormat", DIFF_FORMATS)
     CatalogueFormat = _choices("CatalogueFormat", CATALOGUE_FORMATS)
+    ExtractFormat = _choices("ExtractFormat", EXTRACT_FORMATS)
     Color = _choices("Color", COLOR_CHOICES)
 TEXT, DIFF_TEXT, CATALOGUE_TEXT = Format("text"), DiffFormat("text"), CatalogueFormat("text")
+EXTRACT_TEXT = ExtractFormat("text")
 AUTO = Color("auto")
 #: What a value given to a flag looks like: ``--strict true`` reads "true" as the package.
 FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
@@ -138,8 +142,50 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _cannot_write(error: OSError, path: Path | None) -> typer.Exit:
+    return _fail(f"cannot write {error.filename or path}: {error.strerror}")
+
+
+def _show(
+    fmt: str,
+    out: Style,
+    brief: bool,
+    line: Callable[[bool], str],
+    whole: Callable[..., str],
+) -> None:
+    """Standard output: the one line (``--quiet``, or with ``-o``), or the whole output —
+    as text in the colour and at the width of the stream."""
+    if brief:
+        sys.stdout.write(line(out.color))
+    else:
+        options = {"color": out.color, "width": out.width} if fmt == "text" else {}
+        sys.stdout.write(whole(**options))
+
+
 def _format_option(names: Iterable[str]) -> Any:
     return typer.Option("--format", "-f", metavar="FORMAT", help=f"{_listed(names)}.")
+
+
+def _output_file_option(what: str, then: str) -> Any:
+    return typer.Option(
+        "--output-file",
+        "-o",
+        metavar="FILE",
+        help=f"{what} (whole or not at all) instead of standard output, {then}.",
+    )
+
+
+def _quiet_option(help: str) -> Any:
+    return typer.Option("--quiet", "-q", help=help)
+
+
+def _color_option() -> Any:
+    return typer.Option(
+        "--color",
+        metavar="WHEN",
+        help=f"Colour: {_listed(COLOR_CHOICES)} (auto: on a terminal, unless NO_COLOR; "
+        "FORCE_COLOR forces it).",
+    )
 
 
 @app.command(cls=_Command)
@@ -150,29 +196,12 @@ def validate(
     fmt: Annotated[Format, _format_option(REPORT_FORMATS)] = TEXT,
     output_file: Annotated[
         Path | None,
-        typer.Option(
-            "--output-file",
-            "-o",
-            metavar="FILE",
-            help="Write the report to FILE (whole or not at all) instead of standard output, "
-            "which then shows the verdict line.",
-        ),
+        _output_file_option("Write the report to FILE", "which then shows the verdict line"),
     ] = None,
     quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet", "-q", help="Print the verdict line only (the exit status says the same)."
-        ),
+        bool, _quiet_option("Print the verdict line only (the exit status says the same).")
     ] = False,
-    color: Annotated[
-        Color,
-        typer.Option(
-            "--color",
-            metavar="WHEN",
-            help=f"Colour: {_listed(COLOR_CHOICES)} (auto: on a terminal, unless NO_COLOR; "
-            "FORCE_COLOR forces it).",
-        ),
-    ] = AUTO,
+    color: Annotated[Color, _color_option()] = AUTO,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make it invalid.")] = False,
     select: Annotated[
         list[str] | None,
@@ -269,12 +298,14 @@ def validate(
             with summary.open("a", encoding="utf-8") as fh:
                 fh.write(render(report, "markdown"))
     except OSError as error:
-        raise _fail(f"cannot write {error.filename or output_file}: {error.strerror}") from None
-    if quiet or output_file is not None:
-        sys.stdout.write(verdict(report, color=out.color))
-    else:
-        options = {"color": out.color, "width": out.width} if str(fmt) == "text" else {}
-        sys.stdout.write(render(report, str(fmt), limit=_limit(limit), **options))
+        raise _cannot_write(error, output_file) from None
+    _show(
+        str(fmt),
+        out,
+        quiet or output_file is not None,
+        lambda color: verdict(report, color=color),
+        lambda **options: render(report, str(fmt), limit=_limit(limit), **options),
+    )
     raise typer.Exit(report.exit_code)
 
 
@@ -286,6 +317,90 @@ def rules(
     from casualty_schema.render.catalogue import render_catalogue
 
     sys.stdout.write(render_catalogue(str(fmt)))
+
+
+@app.command(cls=_Command)
+def extract(
+    text: Annotated[
+        Path,
+        typer.Argument(
+            help="The article's text (UTF-8), as archived under data/sources/; - reads "
+            "standard input."
+        ),
+    ],
+    package: Annotated[
+        Path,
+        typer.Option(
+            "--package",
+            metavar="PATH",
+            help="The package whose metrics, places, actors and claims are matched: a "
+            "datapackage.json or its directory.",
+        ),
+    ] = Path("datapackage.json"),
+    published_date: Annotated[
+        str | None,
+        typer.Option(
+            "--published-date",
+            metavar="DATE",
+            help="Resolve 'last March', 'this year' … against DATE (YYYY, YYYY-MM or "
+            "YYYY-MM-DD); default: the source's published_date.",
+        ),
+    ] = None,
+    source_id: Annotated[
+        str | None,
+        typer.Option(
+            "--source-id",
+            metavar="ID",
+            help="The article's source_id: mark the figures its claims record (curated_as) "
+            "and list those they do not.",
+        ),
+    ] = None,
+    fmt: Annotated[ExtractFormat, _format_option(EXTRACT_FORMATS)] = EXTRACT_TEXT,
+    output_file: Annotated[
+        Path | None,
+        _output_file_option("Write the candidates to FILE", "which then shows the summary line"),
+    ] = None,
+    quiet: Annotated[bool, _quiet_option("Print the summary line only.")] = False,
+    color: Annotated[Color, _color_option()] = AUTO,
+) -> None:
+    """Propose the claims an article states, one per figure, for review (docs/curation.md).
+
+    Exit status: 0 done; 2 unusable input (TEXT, the package, --source-id or the date)."""
+    from casualty_schema.extract import Catalogue, ExtractError
+    from casualty_schema.extract import extract as extract_claims
+    from casualty_schema.package.descriptor import DescriptorError
+    from casualty_schema.render import render_extraction, terminal
+    from casualty_schema.render.extract import summary
+
+    try:
+        raw = sys.stdin.buffer.read() if str(text) == "-" else text.read_bytes()
+    except OSError as error:
+        raise _fail(f"cannot read {text}: {error.strerror}") from None
+    try:
+        article = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _fail(f"{text} is not UTF-8 text (byte {error.start} cannot be read)") from None
+    try:
+        found = extract_claims(
+            article,
+            Catalogue.read(package),
+            published_date=published_date,
+            source_id=source_id,
+        )
+    except (DescriptorError, ExtractError) as error:
+        raise _fail(str(error)) from None
+    if output_file is not None:
+        try:
+            _write_atomically(output_file, render_extraction(found, str(fmt)))
+        except OSError as error:
+            raise _cannot_write(error, output_file) from None
+    _show(
+        str(fmt),
+        terminal.style(sys.stdout, str(color)),
+        quiet or output_file is not None,
+        lambda color: summary(found, color=color),
+        lambda **options: render_extraction(found, str(fmt), **options),
+    )
 
 
 class BumpLevel(StrEnum):

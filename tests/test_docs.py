@@ -11,7 +11,7 @@ import typer.main
 from casualty_schema import catalogue, validate
 from casualty_schema.cli import app
 from casualty_schema.downstream.init import init_package
-from casualty_schema.render import CATALOGUE_FORMATS, DIFF_FORMATS, REPORT_FORMATS
+from casualty_schema.render import CATALOGUE_FORMATS, DIFF_FORMATS, EXTRACT_FORMATS, REPORT_FORMATS
 from casualty_schema.render.catalogue import rules_markdown
 from casualty_schema.render.text import verdict
 from casualty_schema.rules import RULES
@@ -94,7 +94,8 @@ def test_every_command_and_option_is_documented() -> None:
             pending.append((f"{full} ", command))
     assert seen >= 7, "the CLI lost commands?"
     for command, formats in (
-        ("validate", REPORT_FORMATS), ("diff", DIFF_FORMATS), ("rules", CATALOGUE_FORMATS)
+        ("validate", REPORT_FORMATS), ("diff", DIFF_FORMATS), ("rules", CATALOGUE_FORMATS),
+        ("extract", EXTRACT_FORMATS),
     ):  # fmt: skip
         for name in formats:
             assert f"`{name}`" in sections[command], f"{command} --format {name} is undocumented"

@@ -44,9 +44,11 @@ __all__ = [
     "WINDOW",
     "YEAR_LIKE",
     "Occurrence",
+    "Tok",
     "analyse",
     "message",
     "placement",
+    "tokens",
 ]
 
 
@@ -196,6 +198,16 @@ def _tokens(text: str) -> list[_Tok]:
         for m in _TOKEN.finditer(text)
         if m.lastgroup != "space"
     ]
+
+
+#: A token of a text: a digit run, a word, a dash or a punctuation mark, with its span.
+Tok = _Tok
+
+
+def tokens(text: str) -> list[Tok]:
+    """The tokens of ``text`` as this module reads them (white space dropped): what
+    :mod:`casualty_schema.extract` finds figures, hedges and dates in."""
+    return _tokens(text)
 
 
 def _numeric(tok: _Tok) -> bool:

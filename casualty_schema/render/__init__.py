@@ -6,7 +6,9 @@ it — and the command line builds its ``--format`` choices from them.
 Renderers: text (rich), JSON, GitHub workflow commands, Markdown, SARIF and JUnit XML for a
 validation
 :class:`~casualty_schema.report.Report`; text, JSON and Markdown for a
-:class:`~casualty_schema.compare.diff.Diff` (:mod:`casualty_schema.render.diff`); the rule
+:class:`~casualty_schema.compare.diff.Diff` (:mod:`casualty_schema.render.diff`); text, CSV
+and JSON for an :class:`~casualty_schema.extract.Extraction`
+(:mod:`casualty_schema.render.extract`); the rule
 catalogue (:mod:`casualty_schema.render.catalogue`); a release's result
 (:mod:`casualty_schema.render.release`); the first findings as plain lines
 (:mod:`casualty_schema.render.brief`). Where text goes to a terminal, its colour and width
@@ -22,17 +24,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from casualty_schema.compare.diff import Diff
+    from casualty_schema.extract import Extraction
     from casualty_schema.report import Report
 
 __all__ = [
     "CATALOGUE_FORMATS",
     "DEFAULT",
     "DIFF_FORMATS",
+    "EXTRACT_FORMATS",
     "REPORT_FORMATS",
     "Limit",
     "Renderer",
     "render",
     "render_diff",
+    "render_extraction",
 ]
 
 
@@ -151,6 +156,34 @@ DIFF_FORMATS: Mapping[str, Renderer] = _registry(
     ),
 )
 
+#: The formats of ``casualty-schema extract``.
+EXTRACT_FORMATS: Mapping[str, Renderer] = _registry(
+    Renderer(
+        "text",
+        "casualty_schema.render.extract",
+        "text",
+        "the candidates as a table, why each field is what it is, the numbers skipped",
+        "nothing: every figure is listed",
+        None,
+    ),
+    Renderer(
+        "csv",
+        "casualty_schema.render.extract",
+        "as_csv",
+        "the candidates as rows with the columns of data/claims.csv, plus curated_as",
+        "nothing: every candidate is a row",
+        None,
+    ),
+    Renderer(
+        "json",
+        "casualty_schema.render.extract",
+        "as_json",
+        '{"candidates": [...], "skipped": [...]}, and "curation" with --source-id',
+        "nothing: JSON lists everything",
+        None,
+    ),
+)
+
 
 #: The formats of ``casualty-schema rules``
 #: (:func:`casualty_schema.render.catalogue.render_catalogue`).
@@ -165,3 +198,8 @@ def render(report: Report, fmt: str, *, limit: Limit = DEFAULT, **options: Any) 
 def render_diff(diff: Diff, fmt: str, *, limit: Limit = DEFAULT) -> str:
     """``diff`` in format ``fmt`` of :data:`DIFF_FORMATS`."""
     return DIFF_FORMATS[fmt](diff, limit=limit)
+
+
+def render_extraction(extraction: Extraction, fmt: str, **options: Any) -> str:
+    """``extraction`` in format ``fmt`` of :data:`EXTRACT_FORMATS`."""
+    return EXTRACT_FORMATS[fmt](extraction, **options)
