@@ -20,6 +20,7 @@ from casualty_schema import __version__
 from casualty_schema.api import validate as validate_package
 from casualty_schema.downstream.init import InitError, export_schemas, init_package
 from casualty_schema.package.source import SourceError
+from casualty_schema.paths import PathError, check_output
 from casualty_schema.pipeline import UnknownRuleError
 from casualty_schema.render import (
     CATALOGUE_FORMATS,
@@ -236,6 +237,13 @@ def validate(
             f"{'takes' if len(flags) == 1 else 'take'} no value "
             f"(write '{flags[0]}' alone, then the package, if any)"
         )
+    try:  # before any work: an output that cannot be written fails now, not after
+        if output_file is not None:
+            check_output(output_file, "--output-file")
+        if summary is not None:
+            check_output(summary, "--summary", append=True)
+    except PathError as error:
+        raise _fail(str(error)) from None
     err = terminal.console(sys.stderr, str(color), stderr=True)
     show_progress = (
         terminal.is_tty(sys.stderr) and err.is_interactive and not quiet and str(fmt) != "json"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.paths import PathError, check_input
 
 MAX_ARCHIVE_BYTES = 1 << 30  # 1 GiB uncompressed, in all
 MAX_ARCHIVE_ENTRIES = 100_000
@@ -62,6 +63,10 @@ def open_package(
     """Read the package at ``location``; ``repo`` (default: the current directory) is where
     git refs are looked up, and the place in the repository the package is read from."""
     label = str(location)
+    try:
+        check_input(location)
+    except PathError as error:
+        raise SourceError(str(error)) from None
     path = Path(location)
     if path.is_dir() or path.name == "datapackage.json" or path.suffix == ".json":
         if not path.exists():
