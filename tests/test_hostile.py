@@ -36,6 +36,17 @@ def prepare(tmp_path: Path, name: str) -> tuple[PackageCopy, dict[str, Any]]:
                 target = pkg.root / source.relative_to(files)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+    if case.get("edit"):
+        descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        for edit in case["edit"]:
+            _edit(descriptor, edit)
+        # ASCII escapes: a lone surrogate an edit puts in stays an escape, as a file holds it
+        pkg.descriptor.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    for cell in case.get("cells", []):
+        pkg.set(cell["resource"], cell["key"], **cell["set"])
+    for path, encoding in case.get("transcode", {}).items():
+        target = pkg.root / path
+        target.write_bytes(target.read_text(encoding="utf-8").encode(encoding))
     for link, target in case["symlinks"].items():
         if target == "OUTSIDE":
             outside = tmp_path / "outside.csv"
@@ -43,6 +54,34 @@ def prepare(tmp_path: Path, name: str) -> tuple[PackageCopy, dict[str, Any]]:
             target = str(outside)
         (pkg.root / link).symlink_to(target)
     return pkg, case
+
+
+def _edit(descriptor: Any, edit: dict[str, Any]) -> None:
+    """``{"at": [...], "set": value}`` sets the value at a path of the descriptor (objects made
+    on the way), ``"append"`` appends to the list there, ``"delete"`` removes it; a step into
+    a list is an index, or the name of the item (a resource, a field)."""
+    *steps, last = edit["at"]
+    node = descriptor
+    for step in steps:
+        node = _step(node, step)
+    if "set" in edit:
+        node[_key(node, last)] = edit["set"]
+    elif "append" in edit:
+        _step(node, last).append(edit["append"])
+    else:
+        del node[_key(node, last)]
+
+
+def _key(node: Any, step: str | int) -> Any:
+    if isinstance(node, list) and isinstance(step, str):
+        return next(i for i, item in enumerate(node) if item.get("name") == step)
+    return step
+
+
+def _step(node: Any, step: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.setdefault(step, {})
+    return node[_key(node, step)]
 
 
 def test_the_corpus_covers_the_issue() -> None:
