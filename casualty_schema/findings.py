@@ -66,8 +66,13 @@ class Finding:
         return asdict(self)
 
 
+_EMPTY = pl.DataFrame(schema=FINDING_SCHEMA)
+
+
 def empty_findings() -> pl.DataFrame:
-    return pl.DataFrame(schema=FINDING_SCHEMA)
+    """No findings (a copy of one empty frame: building the schema anew costs 0.15 ms, which
+    the structural stage spent several times per resource)."""
+    return _EMPTY.clear()
 
 
 def findings_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:

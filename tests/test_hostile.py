@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from casualty_schema import RULES, load, validate
 from casualty_schema.cli import app
 from casualty_schema.errors import ERRORS
-from casualty_schema.package import descriptor
+from casualty_schema.package import descriptor, reading
 from tests.builder import PackageCopy
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
@@ -189,7 +189,7 @@ def test_a_descriptor_over_the_size_limit_is_refused_unread(tmp_path: Path) -> N
     """A sparse file: the limit is checked on what is read, MAX_DESCRIPTOR_BYTES + 1 bytes."""
     (tmp_path / "datapackage.json").write_bytes(b"")
     with (tmp_path / "datapackage.json").open("r+b") as fh:
-        fh.truncate(descriptor.MAX_DESCRIPTOR_BYTES + 1)
+        fh.truncate(reading.MAX_DESCRIPTOR_BYTES + 1)
     assert _descriptor_findings(tmp_path) == [
         "The data package descriptor is not usable: over the size limit of a descriptor, "
         "32 MiB (docs/security.md)"
@@ -204,8 +204,8 @@ def test_the_depth_limit(tmp_path: Path, depth: int) -> None:
     (tmp_path / "datapackage.json").write_text(
         '{"x": ' + nested + ', "resources": [{"name": "r", "path": "r.csv"}]}', encoding="utf-8"
     )
-    if depth <= descriptor.MAX_DESCRIPTOR_DEPTH:
-        assert isinstance(descriptor.read_json(tmp_path / "datapackage.json"), dict)
+    if depth <= reading.MAX_DESCRIPTOR_DEPTH:
+        assert isinstance(reading.read_json(tmp_path / "datapackage.json"), dict)
     else:
         [note] = _descriptor_findings(tmp_path)
         assert "nested more than 100 deep" in note
