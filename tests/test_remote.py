@@ -8,6 +8,7 @@ import socketserver
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,19 +39,26 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+@contextmanager
+def serving(handler: Any) -> Iterator[str]:
+    """An HTTP server on loopback with ``handler``, for the block; its URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An HTTP server on loopback serving a directory."""
     served = tmp_path / "served"
     served.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(served)))
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", served
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(partial(_Handler, directory=str(served))) as url:
+        yield url, served
 
 
 def remote_actors(pkg: PackageCopy, url: str) -> None:
@@ -227,10 +235,7 @@ def counting_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     anything (so that a profile fetched would be used), and records each request's path."""
     seen: list[str] = []
 
-    class Counting(SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
+    class Counting(_Handler):
         def do_GET(self) -> None:
             seen.append(self.path)
             body = b'{"type": "object"}'
@@ -241,14 +246,8 @@ def counting_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
 
         do_HEAD = do_GET
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(Counting) as url:
+        yield url, seen
 
 
 def _with(pkg: PackageCopy, edit: Any) -> None:
