@@ -257,6 +257,7 @@ def validate(
     Exit status: 0 valid, 1 invalid, 2 unusable input or usage error."""
     from casualty_schema.api import validate as validate_package
     from casualty_schema.package.source import SourceError
+    from casualty_schema.paths import PathError, check_output
     from casualty_schema.pipeline import UnknownRuleError
     from casualty_schema.render import terminal
     from casualty_schema.render.text import verdict
@@ -270,6 +271,13 @@ def validate(
             f"{'takes' if len(flags) == 1 else 'take'} no value "
             f"(write '{flags[0]}' alone, then the package, if any)"
         )
+    try:  # before any work: an output that cannot be written fails now, not after
+        if output_file is not None:
+            check_output(output_file, "--output-file")
+        if summary is not None:
+            check_output(summary, "--summary", append=True)
+    except PathError as error:
+        raise _fail(str(error)) from None
     # a spinner only on a terminal (rich is imported only then)
     status: Any = nullcontext()
     if terminal.is_tty(sys.stderr) and not quiet and str(fmt) != "json":

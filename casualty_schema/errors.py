@@ -149,7 +149,7 @@ ERRORS: Mapping[str, ErrorType] = _register(
         "The schema of resource {resource} is not usable: {note}",
         "A Table Schema contradicts itself or the Table Schema specification, or lacks a "
         "field the consistency rules need.",
-        ("check/typed.py", "check/conformance.py"),
+        ("check/csv.py", "check/typed.py", "check/cells.py", "check/conformance.py"),
     ),
     ErrorType(
         "schema-version",

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from casualty_schema import RULES, load, validate
 from casualty_schema.cli import app
 from casualty_schema.errors import ERRORS
+from casualty_schema.package import descriptor, reading
 from tests.builder import PackageCopy
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
@@ -36,6 +41,17 @@ def prepare(tmp_path: Path, name: str) -> tuple[PackageCopy, dict[str, Any]]:
                 target = pkg.root / source.relative_to(files)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+    if case.get("edit"):
+        descriptor = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+        for edit in case["edit"]:
+            _edit(descriptor, edit)
+        # ASCII escapes: a lone surrogate an edit puts in stays an escape, as a file holds it
+        pkg.descriptor.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    for cell in case.get("cells", []):
+        pkg.set(cell["resource"], cell["key"], **cell["set"])
+    for path, encoding in case.get("transcode", {}).items():
+        target = pkg.root / path
+        target.write_bytes(target.read_text(encoding="utf-8").encode(encoding))
     for link, target in case["symlinks"].items():
         if target == "OUTSIDE":
             outside = tmp_path / "outside.csv"
@@ -43,6 +59,34 @@ def prepare(tmp_path: Path, name: str) -> tuple[PackageCopy, dict[str, Any]]:
             target = str(outside)
         (pkg.root / link).symlink_to(target)
     return pkg, case
+
+
+def _edit(descriptor: Any, edit: dict[str, Any]) -> None:
+    """``{"at": [...], "set": value}`` sets the value at a path of the descriptor (objects made
+    on the way), ``"append"`` appends to the list there, ``"delete"`` removes it; a step into
+    a list is an index, or the name of the item (a resource, a field)."""
+    *steps, last = edit["at"]
+    node = descriptor
+    for step in steps:
+        node = _step(node, step)
+    if "set" in edit:
+        node[_key(node, last)] = edit["set"]
+    elif "append" in edit:
+        _step(node, last).append(edit["append"])
+    else:
+        del node[_key(node, last)]
+
+
+def _key(node: Any, step: str | int) -> Any:
+    if isinstance(node, list) and isinstance(step, str):
+        return next(i for i, item in enumerate(node) if item.get("name") == step)
+    return step
+
+
+def _step(node: Any, step: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.setdefault(step, {})
+    return node[_key(node, step)]
 
 
 def test_the_corpus_covers_the_issue() -> None:
@@ -131,3 +175,349 @@ def test_recorded_hash_and_bytes_that_do_not_match_are_errors(tmp_path: Path) ->
     }
     assert "not the file that was released" in report.findings[0].message
     assert not report.valid
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+def _descriptor_findings(root: Path) -> list[str]:
+    report = validate(root)
+    assert report.exit_code == 2, report.findings[:3]
+    return [f.message for f in report.findings if f.rule == "package-error"]
+
+
+def test_a_descriptor_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A sparse file: the limit is checked on what is read, MAX_DESCRIPTOR_BYTES + 1 bytes."""
+    (tmp_path / "datapackage.json").write_bytes(b"")
+    with (tmp_path / "datapackage.json").open("r+b") as fh:
+        fh.truncate(reading.MAX_DESCRIPTOR_BYTES + 1)
+    assert _descriptor_findings(tmp_path) == [
+        "The data package descriptor is not usable: over the size limit of a descriptor, "
+        "32 MiB (docs/security.md)"
+    ]
+
+
+@pytest.mark.parametrize("depth", [99, 100, 101, 5000])
+def test_the_depth_limit(tmp_path: Path, depth: int) -> None:
+    """Brackets inside strings do not count; 100 levels are read (the resources list and its
+    object are two of them), 101 are not."""
+    nested = "[" * (depth - 1) + '"]]}{["' + "]" * (depth - 1)
+    (tmp_path / "datapackage.json").write_text(
+        '{"x": ' + nested + ', "resources": [{"name": "r", "path": "r.csv"}]}', encoding="utf-8"
+    )
+    if depth <= reading.MAX_DESCRIPTOR_DEPTH:
+        assert isinstance(reading.read_json(tmp_path / "datapackage.json"), dict)
+    else:
+        [note] = _descriptor_findings(tmp_path)
+        assert "nested more than 100 deep" in note
+
+
+def test_an_integer_of_over_4300_digits_is_a_package_error(tmp_path: Path) -> None:
+    (tmp_path / "datapackage.json").write_text(
+        '{"x": ' + "7" * 5000 + ', "resources": []}', encoding="utf-8"
+    )
+    [note] = _descriptor_findings(tmp_path)
+    assert "not valid JSON" in note
+    assert "4300" in note
+
+
+def test_too_many_resources_or_fields_are_refused(tmp_path: Path) -> None:
+    """Refused before frictionless or any reader sees them (each costs milliseconds)."""
+    resources = [
+        {"name": f"r{i}", "path": "r.csv", "schema": {"fields": [{"name": "a"}]}}
+        for i in range(descriptor.MAX_RESOURCES + 1)
+    ]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}), "utf-8")
+    assert _descriptor_findings(tmp_path) == [
+        "The data package descriptor is not usable: it has 1,001 resources, over the limit "
+        "of 1,000 (docs/security.md)"
+    ]
+    fields = [{"name": f"f{i}"} for i in range(descriptor.MAX_FIELDS + 1)]
+    resource = {"name": "wide", "path": "r.csv", "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
+    assert _descriptor_findings(tmp_path) == [
+        "The data package descriptor is not usable: resource wide: its schema has 20,001 "
+        "fields, over the limit of 20,000 (docs/security.md)"
+    ]
+
+
+def test_a_file_over_the_column_limit_is_refused(tmp_path: Path) -> None:
+    width = descriptor.MAX_FIELDS + 1
+    (tmp_path / "r.csv").write_text(",".join(f"c{i}" for i in range(width)) + "\n", "utf-8")
+    resource = {"name": "r", "path": "r.csv", "schema": {"fields": [{"name": "c0"}]}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
+    found = [f for f in validate(tmp_path).findings if f.resource == "r"]
+    assert [(f.rule, f.message) for f in found] == [
+        (
+            "source-error",
+            "The data source could not be read: r.csv: it has over 20,000 columns, the limit "
+            "(docs/security.md)",
+        )
+    ]
+
+
+def test_a_hung_pattern_checker_is_stopped_by_the_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that stops answering (here: one that never does) is killed after WATCHDOG
+    seconds; its texts have no verdict, for good, and the next pattern gets a new child."""
+    from casualty_schema.check import backtracking
+
+    monkeypatch.setattr(backtracking, "WATCHDOG", 0.3)
+    monkeypatch.setattr(backtracking, "_verdicts", type(backtracking._verdicts)())
+    monkeypatch.setattr(backtracking, "_CHILD", "import time; time.sleep(60)")
+    backtracking._stop()
+    assert backtracking.python_matches("a(?=b)", ["ab", "a"]) == [None, None]
+    assert backtracking._child is None
+    assert backtracking.python_matches("a(?=b)", ["ab"]) == [None]  # not asked again
+    monkeypatch.undo()
+    backtracking._stop()
+    assert backtracking.python_matches("a(?=b)", ["ab", "a"]) == [False, False]
+
+
+# --- the command line's own arguments and outputs ----------------------------------------------
+
+
+def _listing(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+def _one_line_error(args: list[str], expected: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output  # nothing else: no verdict, the work never started
+    assert lines[0].startswith("error: "), lines[0]
+    assert expected in lines[0], lines[0]
+
+
+@pytest.fixture
+def read_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A folder that cannot be written. The suite may run as root, whom no permission stops,
+    so os.access answers for it as it does for a read-only file system."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    real = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path) == folder or Path(path).parent == folder:
+            return not mode & os.W_OK
+        return real(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    return folder
+
+
+def test_outputs_are_checked_before_validating(tmp_path: Path, read_only: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    before = _listing(tmp_path)
+    long_name = "x" * 300
+    for option in ("-o", "--summary"):
+        cases = {
+            str(tmp_path): "it is a directory",
+            str(tmp_path / "missing" / "out.md"): "does not exist",
+            str(pkg / "datapackage.json" / "out.md"): "a part of it is a file",
+            str(tmp_path / long_name): "too long for the file system",
+            str(read_only / "out.md"): "cannot be written (read-only)",
+        }
+        for path, expected in cases.items():
+            _one_line_error(["validate", str(pkg), option, path], expected)
+    # a file replaced whole must be a plain file (never a device renamed over), and leave
+    # room in its name for the temporary file beside it
+    _one_line_error(["validate", str(pkg), "-o", os.devnull], "not a plain file")
+    _one_line_error(["validate", str(pkg), "-o", str(tmp_path / ("y" * 250))], "too long")
+    assert _listing(tmp_path) == before
+
+
+def test_inputs_the_file_system_cannot_look_up_are_one_line_errors(tmp_path: Path) -> None:
+    long_path = str(tmp_path / ("x" * 300))
+    _one_line_error(["diff", long_path, str(tmp_path)], "too long for the file system")
+    result = runner.invoke(app, ["validate", long_path, "--format", "json"])
+    assert result.exit_code == 2, result.output
+    [finding] = json.loads(result.output)["findings"]
+    assert finding["rule"] == "package-error"
+    assert "File name too long" in finding["message"]
+
+
+def test_init_checks_its_directory_first(tmp_path: Path, read_only: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    before = _listing(tmp_path)
+    cases = {
+        tmp_path / "a-file": "it is a file, not a directory",
+        tmp_path / "a-file" / "new": "a part of it is a file",
+        read_only / "new": "cannot be written (read-only)",
+        read_only: "cannot be written (read-only)",
+        tmp_path / ("x" * 300): "too long for the file system",
+    }
+    for path, expected in cases.items():
+        _one_line_error(["init", str(path)], expected)
+    assert _listing(tmp_path) == before
+
+
+def test_release_checks_its_out_directory_first(tmp_path: Path, read_only: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    before = _listing(tmp_path)
+    for out, expected in {
+        read_only / "dist": "cannot be written (read-only)",
+        tmp_path / ("x" * 300): "too long for the file system",
+        pkg / "datapackage.json": "it is a file, not a directory",
+    }.items():
+        args = ["release", str(pkg), "--bump", "patch", "--dry-run", "--out", str(out)]
+        _one_line_error(args, expected)
+    assert _listing(tmp_path) == before
+
+
+# --- fuzz: descriptors of any shape and depth, and any option values ---------------------------
+
+TINY = {
+    "name": "tiny",
+    "resources": [
+        {
+            "name": "t",
+            "path": "t.csv",
+            "schema": {
+                "fields": [
+                    {"name": "id", "type": "integer", "constraints": {"minimum": 0}},
+                    {"name": "name", "type": "string", "constraints": {"pattern": "[a-z]+"}},
+                ],
+                "primaryKey": ["id"],
+            },
+        }
+    ],
+}
+HOLE = "@@hole@@"
+
+#: JSON text that json.dumps cannot write: deep nesting, huge numbers, escapes of lone
+#: surrogates and NUL, non-standard constants.
+_odd_json = st.one_of(
+    st.integers(0, 300).map(lambda n: "[" * n + "]" * n),
+    st.integers(0, 300).map(lambda n: '{"a": ' * n + "1" + "}" * n),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.sampled_from(['"\\ud800"', '"a\\u0000b"', "NaN", "-Infinity", "1e400", '"\\udfff\\ud800"']),
+)
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+).map(json.dumps)
+
+
+def _holes(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
+    for key, value in items:
+        found += _holes(value, (*prefix, key))
+    return [*found, (*prefix, "extra")] if isinstance(node, dict) else found
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), fragment=_odd_json | _json_values)
+def test_any_descriptor_is_a_verdict_never_a_traceback(data: st.DataObject, fragment: str) -> None:
+    """Any JSON text (or what looks like it) at any place of a descriptor: exit 0, 1 or 2,
+    no traceback, and nothing written but the output named."""
+    where = data.draw(st.sampled_from(_holes(TINY)))
+    descriptor = json.loads(json.dumps(TINY))
+    node = descriptor
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = HOLE
+    text = json.dumps(descriptor).replace(json.dumps(HOLE), fragment)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "t.csv").write_text("id,name\n1,a\n2,B\n", encoding="utf-8")
+        (root / "datapackage.json").write_text(text, encoding="utf-8")
+        before = _tree(root)
+        result = runner.invoke(app, ["validate", str(root), "-o", str(root / "report.json")])
+        assert result.exit_code in (0, 1, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            text[:300],
+            result.exception,
+        )
+        assert "Traceback" not in result.output
+        assert _tree(root) - before <= {"report.json"}
+
+
+_option_text = st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=300)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    command=st.sampled_from(["validate", "init", "diff"]),
+    values=st.lists(
+        _option_text | st.sampled_from(["x" * 300, "..", "/", "-", "a/b/c"]), max_size=3
+    ),
+    options=st.lists(
+        st.sampled_from(
+            [
+                "--format",
+                "--limit",
+                "--select",
+                "--ignore",
+                "--color",
+                "--changed-since",
+                "-o",
+                "--summary",
+                "--name",
+                "--fail-on",
+                "--strict",
+                "-q",
+            ]
+        ),
+        max_size=3,
+    ),
+)
+def test_any_option_value_is_a_verdict_never_a_traceback(
+    command: str, values: list[str], options: list[str]
+) -> None:
+    """Options and arguments of any value, run where the package is: exit 0, 1 or 2, no
+    traceback; nothing is written but a file an option named (or init's directory, and the
+    folders it is made in)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "t.csv").write_text("id,name\n1,a\n", encoding="utf-8")
+        (root / "datapackage.json").write_text(json.dumps(TINY), encoding="utf-8")
+        before = _tree(root)
+        args = [command]
+        for i, value in enumerate(values):
+            if i < len(options):
+                args.append(options[i])
+            args.append(value)
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            result = runner.invoke(app, args)
+        finally:
+            os.chdir(cwd)
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args,
+            result.exception,
+        )
+        assert "Traceback" not in result.output
+        named = {os.path.normpath(v) for v in values if v}
+        made = _tree(root) - before
+        strays = {
+            m
+            for m in made
+            if not any(m == n or m.startswith(n + "/") or n.startswith(m + "/") for n in named)
+        }
+        assert not strays, (args, strays)

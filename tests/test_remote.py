@@ -8,6 +8,7 @@ import socketserver
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,19 +39,26 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+@contextmanager
+def serving(handler: Any) -> Iterator[str]:
+    """An HTTP server on loopback with ``handler``, for the block; its URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An HTTP server on loopback serving a directory."""
     served = tmp_path / "served"
     served.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(served)))
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", served
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(partial(_Handler, directory=str(served))) as url:
+        yield url, served
 
 
 def remote_actors(pkg: PackageCopy, url: str) -> None:
@@ -219,3 +227,73 @@ def test_a_dripping_server_is_a_finding_on_the_command_line(
         and "not fetched within 1 seconds" in f["message"]
         for f in findings
     ), findings
+
+
+@pytest.fixture
+def counting_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+    """A server on loopback that answers every request with a JSON Schema that accepts
+    anything (so that a profile fetched would be used), and records each request's path."""
+    seen: list[str] = []
+
+    class Counting(_Handler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b'{"type": "object"}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_HEAD = do_GET
+
+    with serving(Counting) as url:
+        yield url, seen
+
+
+def _with(pkg: PackageCopy, edit: Any) -> None:
+    data = json.loads(pkg.descriptor.read_text(encoding="utf-8"))
+    edit(data, {r["name"]: r for r in data["resources"]})
+    pkg.descriptor.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_no_request_is_made_without_allow_remote(
+    pkg: PackageCopy, counting_server: tuple[str, list[str]]
+) -> None:
+    """Every place a descriptor can give a URL — what frictionless fetches while it checks
+    the profile (the package's and a resource's profile), what it does not ($schema, licences,
+    sources), a dialect and a resource by URL (a schema by URL: corpus/remote-schema) — and
+    not one request reaches the server: what would be fetched is refused with a finding, with
+    --allow-remote too (it fetches resources only)."""
+    url, seen = counting_server
+
+    def described(data: dict[str, Any], resources: dict[str, Any]) -> None:
+        data["$schema"] = f"{url}/package-schema.json"
+        data["homepage"] = f"{url}/home"
+        data["licenses"] = [{"name": "x", "path": f"{url}/licence"}]
+        data["sources"] = [{"title": "x", "path": f"{url}/source"}]
+        resources["claims"]["$schema"] = f"{url}/resource-schema.json"
+        resources["claims"]["schema"]["$schema"] = f"{url}/table-schema.json"
+        resources["places"]["dialect"] = f"{url}/dialect.json"
+        resources["actors"]["path"] = f"{url}/actors.csv"
+
+    _with(pkg, described)
+    result = runner.invoke(app, ["validate", str(pkg.root), "--format", "json"])
+    assert seen == []
+    assert result.exit_code == 1, result.output
+    refused = {(f["rule"], f["resource"]) for f in json.loads(result.output)["findings"]}
+    assert {("source-error", "actors"), ("source-error", "places")} <= refused
+
+    def profiles(data: dict[str, Any], resources: dict[str, Any]) -> None:
+        data["profile"] = f"{url}/profile2.json"
+        data["profiles"] = [f"{url}/profiles.json"]
+        resources["claims"]["profile"] = f"{url}/resource-profile.json"
+
+    _with(pkg, profiles)
+    for allow in ([], ["--allow-remote"]):
+        result = runner.invoke(app, ["validate", str(pkg.root), "--format", "json", *allow])
+        assert seen == []
+        assert result.exit_code == 2, result.output
+        notes = [f["message"] for f in json.loads(result.output)["findings"]]
+        assert len(notes) == 3, notes
+        assert all(f"{url}/" in note and "never fetched" in note for note in notes), notes
+    assert seen == []

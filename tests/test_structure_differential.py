@@ -716,3 +716,97 @@ def test_difference_only_plain_csv_is_read(tmp_path: Path) -> None:
         ("type-error", "t"),
         ("source-error", "t2"),
     ]
+
+
+def test_difference_a_resource_without_a_schema_is_a_schema_error(tmp_path: Path) -> None:
+    """frictionless infers a schema from the data and checks the file against it (so the file
+    is always valid against it); we check a file only against the schema its resource
+    declares, and say in one finding that there is none (no extra-label per column)."""
+    package = _package(tmp_path, [{"name": "a", "type": "integer"}], b"a,b\n1,x\n")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["resources"][0]["schema"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert frictionless.validate(str(package / "datapackage.json")).valid
+    findings = check_structure(load_package(package)).findings
+    assert findings.select("rule", "resource").rows() == [("schema-error", "t")]
+    assert "it has no schema" in findings.get_column("message")[0]
+
+
+def test_difference_utf16_without_a_byte_order_mark_is_an_encoding_error(tmp_path: Path) -> None:
+    """UTF-16 text of ASCII and Arabic letters has no byte over 0x7F, so it is valid UTF-8:
+    frictionless reads it as such, a NUL in every other character, and reports the labels
+    the NULs garble. We report one encoding-error that says it looks like UTF-16."""
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}]
+    package = _package(tmp_path, fields, "a,b\nقتل,مدني\n".encode("utf-16-le"))
+    report = frictionless.validate(str(package / "datapackage.json"))
+    assert "encoding-error" not in {e.type for e in report.tasks[0].errors}
+    assert not report.valid
+    findings = check_structure(load_package(package)).findings
+    assert findings.get_column("rule").to_list() == ["encoding-error"]
+    assert "looks like UTF-16 (little-endian" in findings.get_column("message")[0]
+
+
+def test_difference_a_constraint_value_not_of_its_type_is_a_schema_error(tmp_path: Path) -> None:
+    """frictionless reads a bound with the field's reader and compares with what it gets: for
+    "abc" on an integer, None, and validate() raises TypeError; an enum item it cannot read
+    it drops without a word. Each is a schema-error here, and the field's other checks run."""
+    fields = [
+        {"name": "n", "type": "integer", "constraints": {"minimum": "abc", "maximum": 5}},
+        {"name": "e", "type": "integer", "constraints": {"enum": ["x", 1, 2**70]}},
+    ]
+    package = _package(tmp_path, fields, b"n,e\n7,1\n1,2\n")
+    with pytest.raises(TypeError, match="not supported between"):
+        frictionless.validate(str(package / "datapackage.json"))
+    structure = check_structure(load_package(package))
+    assert _rules(structure) == [
+        ("schema-error", None, None),
+        ("schema-error", None, None),
+        ("schema-error", None, None),
+        ("constraint-error", 2, "n"),
+        ("constraint-error", 3, "e"),
+    ]
+    messages = " ".join(structure.findings.get_column("message"))
+    for said in ("minimum 'abc'", "the enum item 'x'", "the enum item 1180591620717411303424"):
+        assert said in messages
+
+
+def test_difference_a_pattern_past_its_cpu_limit_is_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """frictionless runs re.match on every cell without a limit: on (a+)+(?=b)$ and a cell of
+    40 "a", for minutes. Python's re runs here under a limit of CPU time per value (made small
+    for the test): past it, the pattern is not checked, and a schema-error says so; the values
+    it decided keep frictionless's verdicts."""
+    from casualty_schema.check import backtracking
+
+    monkeypatch.setattr(backtracking, "CPU_LIMIT", 0.2)
+    monkeypatch.setattr(backtracking, "_verdicts", type(backtracking._verdicts)())
+    pattern = "(a+)+(?=b)$"
+    fields = [{"name": "s", "type": "string", "constraints": {"pattern": pattern}}]
+    package = _package(tmp_path, fields, b"s\nc\n" + b"a" * 40 + b"\n")
+    structure = check_structure(load_package(package))
+    assert _rules(structure) == [("schema-error", None, "s")]
+    assert "on the value in row 3" in structure.findings.get_column("message")[0]
+    assert backtracking.python_matches(pattern, ["c", "ab", "a" * 40]) == [False, False, None]
+    fast = _package(tmp_path / "fast", fields, b"s\nc\naaab\n")
+    assert _rules(check_structure(load_package(fast))) == [
+        ("constraint-error", 2, "s"),
+        ("constraint-error", 3, "s"),
+    ]
+    assert frictionless_verdict(fast / "datapackage.json") == Counter(
+        {("t", 2, "s", "constraint-error"): 1, ("t", 3, "s", "constraint-error"): 1}
+    )
+
+
+def test_the_frictionless_5_dialect_is_read_as_frictionless_reads_it(tmp_path: Path) -> None:
+    """Not a difference: frictionless 5's describe writes the CSV properties under "csv"; a
+    property also given at the top level (the Data Package 1 form) wins."""
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]
+    for dialect in ({"csv": {"delimiter": ";"}}, {"csv": {"delimiter": ","}, "delimiter": ";"}):
+        package = _package(tmp_path / str(len(dialect)), fields, b"a;b\n1;x\n")
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["resources"][0]["dialect"] = dialect
+        (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        expected = frictionless_verdict(package / "datapackage.json")
+        assert expected == Counter({("t", 2, "b", "type-error"): 1})
+        assert our_verdict(check_structure(load_package(package))) == expected

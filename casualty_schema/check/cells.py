@@ -22,22 +22,16 @@ from typing import Any
 
 import polars as pl
 
-from casualty_schema.check.patterns import matches
-from casualty_schema.check.readers import READERS
+from casualty_schema.check.backtracking import CPU_LIMIT
+from casualty_schema.check.patterns import matches, rust_pattern
+from casualty_schema.check.readers import literal_value, literal_values
 from casualty_schema.check.typed import Field, Typed
 from casualty_schema.domain.fold import ascii_digits
 from casualty_schema.errors import ErrorType, error
-from casualty_schema.findings import empty_findings
+from casualty_schema.findings import ROW, empty_findings, findings_frame
 from casualty_schema.types import polars_dtype
 
-__all__ = [
-    "CONSTRAINT_CHECKS",
-    "CellCheck",
-    "cell_findings",
-    "checks_of",
-    "literal_value",
-    "literal_values",
-]
+__all__ = ["CONSTRAINT_CHECKS", "CellCheck", "cell_findings", "checks_of"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +43,10 @@ class CellCheck:
     fails: pl.Expr  # on the typed frame
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
     hint: pl.Expr | None = None  # how to fix a failing cell, null where there is no telling
+    # Where the check could not be decided (a pattern past its limit of CPU time): then it
+    # fails nowhere, and one schema-error says why (``unchecked_note``: "{row}" is the first).
+    unchecked: pl.Expr | None = None
+    unchecked_note: str = ""
 
 
 def cell_findings(typed: Typed) -> pl.DataFrame:
@@ -61,8 +59,10 @@ def cell_findings(typed: Typed) -> pl.DataFrame:
         (checked & c.fails).fill_null(False).any().alias(str(i)) for i, c in enumerate(checks)
     ).row(0)
     resource = typed.resource
+    unchecked = _unchecked(typed, [c for c in checks if c.unchecked is not None])
     return pl.concat(
-        [
+        unchecked
+        + [
             c.kind.rows(
                 typed.frame,
                 (checked & c.fails).fill_null(False),
@@ -80,6 +80,32 @@ def cell_findings(typed: Typed) -> pl.DataFrame:
         or [empty_findings()],
         how="vertical",
     )
+
+
+def _unchecked(typed: Typed, checks: list[CellCheck]) -> list[pl.DataFrame]:
+    """A schema-error for each check that could not be decided on some cell (the first)."""
+    if not checks:
+        return []
+    checked = ~pl.col("__blank")
+    rows = typed.frame.select(
+        pl.col(ROW).filter(checked & c.unchecked).first().alias(str(i))  # type: ignore[operator]
+        for i, c in enumerate(checks)
+    ).row(0)
+    resource = typed.resource
+    return [
+        findings_frame(
+            [
+                error("schema-error").finding(
+                    resource=resource.name,
+                    path=resource.path,
+                    field=c.field.spec.name,
+                    note=c.unchecked_note.replace("{row}", str(row)),
+                )
+            ]
+        )
+        for c, row in zip(checks, rows, strict=True)
+        if row is not None
+    ]
 
 
 def checks_of(f: Field) -> list[CellCheck]:
@@ -182,15 +208,26 @@ def _max_length_check(f: Field, bound: Any) -> CellCheck:
 
 
 def _pattern_check(f: Field, pattern: Any) -> CellCheck:
+    """A pattern that Python's re could not decide on some cell within its limit of CPU time
+    is not checked at all (so what is reported does not depend on which cell ran out)."""
     pattern = str(pattern)
     detail = f"(it must match {pattern})"
-    return _constraint(
-        f, "pattern", ~matches(f.value, pattern), detail, _pattern_hint(f.value, pattern)
+    verdict = matches(f.value, pattern)
+    if rust_pattern(pattern) is not None:  # Rust's regex: linear time, always a verdict
+        return _constraint(f, "pattern", ~verdict, detail, _pattern_hint(f.value, pattern))
+    undecided = f.value.is_not_null() & verdict.is_null()
+    fails = (~verdict).fill_null(False) & ~undecided.any()
+    check = _constraint(f, "pattern", fails, detail, _pattern_hint(f.value, pattern))
+    note = (
+        f"field {f.spec.name}: the pattern {pattern!r} is not checked: Python's re, which it "
+        f"needs, ran past its limit of {CPU_LIMIT:g} s of CPU time on the value in row "
+        "{row} (a pattern that backtracks: docs/security.md)"
     )
+    return dataclasses.replace(check, unchecked=f.present & f.ok & undecided, unchecked_note=note)
 
 
 def _enum_check(f: Field, allowed: Any) -> CellCheck:
-    values = [v for v in literal_values(f, allowed) if v is not None]
+    values = [v for v in literal_values(f.spec, allowed) if v is not None]
     member = f.value.is_in(pl.Series(values, dtype=polars_dtype(f.spec)).implode())
     if f.spec.type == "number":  # NaN equals nothing, not even NaN
         member = member & ~f.value.is_nan()
@@ -200,7 +237,7 @@ def _enum_check(f: Field, allowed: Any) -> CellCheck:
 
 def _bound_check(name: str, compare: Callable[[pl.Expr, Any], pl.Expr], words: str) -> Any:
     def make(f: Field, bound: Any) -> CellCheck:
-        value = literal_value(f, bound)
+        value = literal_value(f.spec, bound)
         if value is None:
             return _constraint(f, name, pl.lit(False), "")
         fails = ~compare(f.value, value)
@@ -221,37 +258,3 @@ CONSTRAINT_CHECKS: Mapping[str, Callable[[Field, Any], CellCheck]] = {
     "exclusiveMinimum": _bound_check("exclusiveMinimum", lambda v, b: v > b, "more than"),
     "exclusiveMaximum": _bound_check("exclusiveMaximum", lambda v, b: v < b, "less than"),
 }
-
-
-def literal_values(f: Field, literals: list[Any]) -> list[Any]:
-    """:func:`literal_value` of each (the texts read in one pass: an enum lists many)."""
-    texts = [v for v in literals if isinstance(v, str)]
-    if len(texts) < 2:
-        return [literal_value(f, v) for v in literals]
-    if f.spec.type == "string" and f.spec.format in ("default", ""):
-        read = dict(zip(texts, texts, strict=True))  # a plain string reads as itself
-    else:
-        reading = READERS[f.spec.type](pl.col("t"), f.spec)
-        column = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(reading.value)
-        read = dict(zip(texts, column.to_series().to_list(), strict=True))
-    return [read[v] if isinstance(v, str) else literal_value(f, v) for v in literals]
-
-
-def literal_value(f: Field, literal: Any) -> Any:
-    """A constraint's value (an enum item, a bound) read as frictionless reads it: a JSON
-    string with the field's reader, a JSON number or boolean as Python compares it."""
-    spec = f.spec
-    if isinstance(literal, str):
-        reading = READERS[spec.type](pl.lit(literal, dtype=pl.String), spec)
-        return pl.select(reading.value).item()
-    if spec.type in ("integer", "year"):
-        if isinstance(literal, bool):
-            return int(literal) if spec.type == "year" else None
-        if isinstance(literal, int):
-            return literal
-        return int(literal) if isinstance(literal, float) and literal.is_integer() else None
-    if spec.type == "number":
-        return None if isinstance(literal, bool) else float(literal)
-    if spec.type == "boolean":
-        return literal if isinstance(literal, bool) else None
-    return None

@@ -43,7 +43,7 @@ from casualty_schema.check.labels import Column
 from casualty_schema.check.records import Dialect
 from casualty_schema.errors import ErrorType, error
 from casualty_schema.findings import LINE, ROW, findings_frame
-from casualty_schema.package.descriptor import PackageSpec, ResourceSpec
+from casualty_schema.package.descriptor import MAX_FIELDS, PackageSpec, ResourceSpec
 
 __all__ = ["LINE", "ROW", "Column", "Table", "guess_encoding", "read_table"]
 
@@ -51,8 +51,19 @@ __all__ = ["LINE", "ROW", "Column", "Table", "guess_encoding", "read_table"]
 SAMPLE_RECORDS = 100
 #: ... and gives this many lines of text to :class:`csv.Sniffer` (CSV parser ``SAMPLE_SIZE``).
 SNIFF_LINES = 100
+#: The widest file read (in its first records): as many as a schema may have fields
+#: (casualty_schema.package.descriptor.MAX_FIELDS).
+MAX_COLUMNS = MAX_FIELDS
 #: The delimiters :class:`csv.Sniffer` may choose from when the resource declares none.
 SNIFF_DELIMITERS = ",\t;|"
+
+#: What a resource without a schema gets (frictionless infers one from the data and checks
+#: the file against it: docs/structure.md, the differences).
+NO_SCHEMA = (
+    "it has no schema, and its file is not read: a file is checked against the Table Schema "
+    "its resource declares, never against one inferred from the data (write it inline in the "
+    "descriptor: 'frictionless describe' writes one)"
+)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _COMPRESSED = {"gz", "zip", "bz2", "xz"}
@@ -109,12 +120,19 @@ def _refused(resource: ResourceSpec, note: str) -> _Unreadable:
 
 def read_table(package: PackageSpec, resource: ResourceSpec) -> Table:
     """Read ``resource``'s file as text, the way frictionless reads it."""
+    if resource.descriptor.get("schema") is None:
+        kind = error("schema-error")
+        found = kind.finding(resource=resource.name, path=resource.path, note=NO_SCHEMA)
+        return Table(resource, None, _empty_cells([]), findings_frame([found]))
     try:
         declared = _declared_dialect(resource)
         body = _decoded_body(package, resource)
         dialect, sample = _head(body, resource, declared)
         if not sample:
             raise _refused(resource, "the source is empty")
+        if max(len(r) for r in sample) > MAX_COLUMNS:
+            note = f"it has over {MAX_COLUMNS:,} columns, the limit (docs/security.md)"
+            raise _refused(resource, note)
         header_row = _declared_header_row(declared)
         if header_row is None:
             header_row = _header_row([len(record) for record in sample])
@@ -243,9 +261,18 @@ def _decoded_body(package: PackageSpec, resource: ResourceSpec) -> bytes:
         raise _refused(resource, f"it cannot be read: {exc.strerror}") from None
     try:
         codec = codecs.lookup(resource.encoding).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise _undecodable(resource, "Python knows no such encoding") from None
     if codec in ("utf-8", "utf-8-sig"):
+        # UTF-16 without a byte-order mark is often valid UTF-8 too (Arabic and ASCII in
+        # UTF-16 have no byte over 0x7F), read as text with a NUL in every other character
+        order = _utf16_order(raw[:65_536]) if b"\x00" in raw[:65_536] else None
+        if order is not None:
+            note = (
+                f"the file looks like UTF-16 ({order}, without a byte-order mark): save it "
+                f"as UTF-8, or declare the encoding utf-16-{order[0]}e"
+            )
+            raise _undecodable(resource, note)
         # frictionless reads a declared utf-8 that starts with a BOM as utf-8-sig
         return raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
@@ -280,6 +307,9 @@ def guess_encoding(raw: bytes) -> str | None:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "UTF-16 (it starts with a UTF-16 byte-order mark)"
     sample = raw[:1_000_000]
+    order = _utf16_order(sample)
+    if order is not None:
+        return f"UTF-16 ({order}, without a byte-order mark)"
     if sample.count(b"\x00") > len(sample) // 4:
         return "UTF-16 or UTF-32 (every other byte is NUL)"
     high = sample.translate(None, bytes(range(0x80)))  # the non-ASCII bytes
@@ -291,6 +321,31 @@ def guess_encoding(raw: bytes) -> str | None:
     latin = high.decode("windows-1252", errors="replace")
     if sum(c.isalpha() for c in latin) >= 0.6 * len(latin):
         return "windows-1252 (Western European)"
+    return None
+
+
+#: What text in this package's languages is made of: ASCII, tab and line ends, Latin letters,
+#: general punctuation, Arabic (and its presentation forms).
+_PLAUSIBLE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u024f\u0600-\u06ff\u0750-\u077f\u2000-\u206f"
+    "\ufb50-\ufdff\ufe70-\ufeff]"
+)
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """The byte order in which ``sample`` reads as text (at least 95% of its characters
+    those of :data:`_PLAUSIBLE`), when one of them does: Arabic in UTF-16 has no NUL bytes,
+    so every other byte being NUL does not tell it."""
+    even = sample[: min(len(sample), 65_536) & ~1]
+    if not even:
+        return None
+    for codec, order in (("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")):
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:  # a lone surrogate, or cut in a pair: not this order
+            text = even[:-2].decode(codec, errors="replace")
+        if len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text) and text.count("\n"):
+            return order
     return None
 
 
@@ -316,7 +371,12 @@ def _declared_dialect(resource: ResourceSpec) -> Mapping[str, Any]:
     misread."""
     dialect = resource.descriptor.get("dialect") or {}
     if not isinstance(dialect, Mapping):
-        raise _refused(resource, "a dialect must be inline")
+        raise _refused(resource, "a dialect must be inline (none is fetched or read from a path)")
+    controls = dialect.get("csv")
+    if isinstance(controls, Mapping):
+        # frictionless 5 (its own describe) keeps the CSV properties under "csv"; a property
+        # also given at the top level, the Data Package 1 form, wins, as in frictionless
+        dialect = {**controls, **{k: v for k, v in dialect.items() if k != "csv"}}
     for key, value in dialect.items():
         honoured = key in _DIALECT_READ or key in _DIALECT_IGNORED
         if not honoured and not (key in _DIALECT_DEFAULTS and value == _DIALECT_DEFAULTS[key]):

@@ -91,10 +91,13 @@ def _match_by_position(labels: list[str], resource: ResourceSpec) -> Matching:
         )
     for position, f in enumerate(fields[len(labels) :], start=len(labels) + 1):
         found.append(_label(resource, error("missing-label"), f.name, None, position=position))
+    seen: set[str] = set()  # the labels before this one (a set: linear in the labels)
     for position, (f, label) in enumerate(zip(fields, labels, strict=False), start=1):
+        earlier = label in seen
+        seen.add(label)
         if not label:
             found.append(_label(resource, error("blank-label"), f.name, label, position=position))
-        elif label in labels[: position - 1]:
+        elif earlier:
             found.append(
                 _label(
                     resource,

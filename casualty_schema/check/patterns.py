@@ -4,7 +4,8 @@ frictionless checks ``re.match("^" + pattern + "$", text)`` with Python's ``re``
 Rust's ``regex``. :func:`rust_pattern` translates a pattern through Python's own parser into a
 Rust regex that matches exactly the same texts, or declines (look-arounds, back-references,
 case-insensitive matching, ...); :func:`matches` then checks a column with the translation, or
-with Python's ``re`` once per distinct value (:func:`per_value`). Python's character classes
+with Python's ``re`` once per distinct value, in a child process under a limit of CPU time per
+value (:mod:`casualty_schema.check.backtracking`). Python's character classes
 (what ``str.strip()``, ``int()`` and ``\\d \\s \\w`` accept) are given here as Rust classes
 too, for the type readers (:mod:`casualty_schema.check.readers`).
 """
@@ -20,6 +21,8 @@ from functools import cache
 from typing import Any
 
 import polars as pl
+
+from casualty_schema.check.backtracking import python_matches
 
 __all__ = [
     "category",
@@ -50,14 +53,20 @@ def per_value(
 
 def matches(value: pl.Expr, pattern: str) -> pl.Expr:
     """Whether each text matches the Table Schema ``pattern`` (anchored at both ends), as
-    frictionless decides it: in Rust when the pattern translates, else with Python's re."""
+    frictionless decides it: in Rust when the pattern translates, else with Python's re under
+    a limit of CPU time per text (:mod:`casualty_schema.check.backtracking`), null where that
+    could not decide."""
     translated = rust_pattern(pattern)
     if translated is not None:
         return value.str.contains(translated)
-    compiled = re.compile(f"^{pattern}$")
-    return value.map_batches(
-        lambda s: per_value(s, lambda v: compiled.match(v) is not None),
-        return_dtype=pl.Boolean,
+    return value.map_batches(lambda s: _python_verdicts(s, pattern), return_dtype=pl.Boolean)
+
+
+def _python_verdicts(series: pl.Series, pattern: str) -> pl.Series:
+    distinct = series.drop_nulls().unique()
+    verdicts = python_matches(pattern, distinct.to_list())
+    return series.replace_strict(
+        distinct, pl.Series(verdicts, dtype=pl.Boolean), default=None, return_dtype=pl.Boolean
     )
 
 

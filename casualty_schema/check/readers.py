@@ -17,13 +17,22 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
 from casualty_schema.check.patterns import category, int_space, per_value, python_space
 from casualty_schema.package.descriptor import FieldSpec
 
-__all__ = ["READERS", "Reader", "Reading", "unsupported"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "Reading",
+    "constraint_problems",
+    "literal_value",
+    "literal_values",
+    "unsupported",
+]
 
 
 @dataclass(frozen=True)
@@ -205,6 +214,77 @@ def unsupported(spec: FieldSpec) -> str | None:
         except re.error as exc:
             return f"field {spec.name}: the anchored pattern does not compile: {exc}"
     return None
+
+
+#: The constraints whose value is a value of the field's type (``enum``: each of its items).
+VALUED_CONSTRAINTS = ("enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def literal_value(spec: FieldSpec, literal: Any) -> Any:
+    """A constraint's value (an enum item, a bound) read as frictionless reads it: a JSON
+    string with the field's reader, a JSON number or boolean as Python compares it; None when
+    it is not a value of the field's type as this tool holds it (an integer beyond 64 bits is
+    not: docs/structure.md, difference 7)."""
+    if isinstance(literal, str):
+        reading = READERS[spec.type](pl.lit(literal, dtype=pl.String), spec)
+        return pl.select(reading.value).item()
+    if spec.type in ("integer", "year"):
+        if isinstance(literal, bool):
+            return int(literal) if spec.type == "year" else None
+        if isinstance(literal, float):
+            literal = int(literal) if literal.is_integer() else None
+        if isinstance(literal, int) and _INT64[0] <= literal <= _INT64[1]:
+            return literal
+        return None
+    if spec.type == "number":
+        if isinstance(literal, bool) or not isinstance(literal, (int, float)):
+            return None
+        try:
+            return float(literal)
+        except OverflowError:  # an integer beyond a float's range
+            return None
+    if spec.type == "boolean":
+        return literal if isinstance(literal, bool) else None
+    return None
+
+
+def literal_values(spec: FieldSpec, literals: list[Any]) -> list[Any]:
+    """:func:`literal_value` of each (the texts read in one pass: an enum lists many)."""
+    texts = [v for v in literals if isinstance(v, str)]
+    if len(texts) < 2:
+        return [literal_value(spec, v) for v in literals]
+    if spec.type == "string" and spec.format in ("default", ""):
+        read = dict(zip(texts, texts, strict=True))  # a plain string reads as itself
+    else:
+        reading = READERS[spec.type](pl.col("t"), spec)
+        column = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(reading.value)
+        read = dict(zip(texts, column.to_series().to_list(), strict=True))
+    return [read[v] if isinstance(v, str) else literal_value(spec, v) for v in literals]
+
+
+def constraint_problems(spec: FieldSpec) -> list[str]:
+    """What ``spec``'s constraints hold that is not a value of its type (``"minimum": "abc"``
+    on an integer): frictionless stops with an error on a bound (and drops such an enum
+    item); here each is a ``schema-error``, and the constraint is checked without it."""
+    if spec.type not in READERS or unsupported(spec) is not None:
+        return []
+    problems = []
+    for name in VALUED_CONSTRAINTS:
+        given = spec.constraints.get(name)
+        items = given if name == "enum" and isinstance(given, list) else [given]
+        for item, value in zip(items, literal_values(spec, items), strict=True):
+            if item is not None and value is None:
+                what = f"the enum item {item!r}" if name == "enum" else f"{name} {item!r}"
+                kind = (
+                    spec.type if spec.format in ("default", "") else f"{spec.type} ({spec.format})"
+                )
+                problems.append(
+                    f"field {spec.name}: {what} is not a value of type {kind}"
+                    + (" (integers are 64-bit here)" if isinstance(item, int) else "")
+                    + ", so it is not checked"
+                )
+    return problems
 
 
 def _is_email(text: str) -> bool:

@@ -4,7 +4,9 @@ For the schema field at column position i of a :class:`~casualty_schema.check.cs
 :func:`typed` adds ``__p{i}`` (the cell has text that is not a missing value, as the reader
 found: :attr:`~casualty_schema.check.csv.Table.presence`), ``__v{i}`` (the typed value,
 :mod:`casualty_schema.check.readers`) and ``__ok{i}`` (no type error); ``__blank`` marks the
-blank rows. A field no reader checks is a ``schema-error`` and is left untyped.
+blank rows. A field no reader checks is a ``schema-error`` and is left untyped; a
+constraint value that is not a value of its field's type is a ``schema-error`` too, and the
+field is checked without it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import polars as pl
 
 from casualty_schema.check.csv import Table
 from casualty_schema.check.labels import Column
-from casualty_schema.check.readers import READERS, Reading, unsupported
+from casualty_schema.check.readers import READERS, Reading, constraint_problems, unsupported
 from casualty_schema.errors import error
 from casualty_schema.findings import findings_frame, key_expr
 from casualty_schema.package.descriptor import FieldSpec, ResourceSpec
@@ -88,6 +90,10 @@ def typed(table: Table) -> Typed:
                 )
             )
             continue
+        problems.extend(
+            error("schema-error").finding(resource=resource.name, path=resource.path, note=note)
+            for note in constraint_problems(spec)
+        )
         text = pl.when(pl.col(f"__p{index}")).then(pl.col(column.name))
         fields.append(Field(column, spec, index, READERS[spec.type](text, spec)))
     marks = [*(f"__p{f.index}" for f in fields), "__blank"]

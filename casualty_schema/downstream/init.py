@@ -20,6 +20,7 @@ from casualty_schema.check.conformance import PROPERTY, canonical_package, schem
 from casualty_schema.downstream.export import export_schema
 from casualty_schema.package.bundled import bundled_version
 from casualty_schema.package.descriptor import RESOURCE_RELEASE_MANAGED
+from casualty_schema.paths import PathError, check_new_directory
 
 
 class InitError(Exception):
@@ -35,6 +36,10 @@ def init_package(directory: Path, name: str | None = None) -> Path:
     """Create an empty, valid package in ``directory`` (created if absent; refused if it
     already holds a datapackage.json or data/). Returns the descriptor's path. Atomic: the
     package is written beside the directory and moved into place at the end."""
+    try:
+        check_new_directory(directory)
+    except PathError as error:
+        raise InitError(str(error)) from None
     directory = directory.resolve()
     if (directory / "datapackage.json").exists() or (directory / "data").exists():
         raise InitError(f"{directory} already holds a package (datapackage.json or data/)")

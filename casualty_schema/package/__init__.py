@@ -1,4 +1,5 @@
-"""The data package itself: its descriptor (``descriptor``), where a package is read from
+"""The data package itself: its descriptor (``descriptor``; its JSON read within limits:
+``reading``), where a package is read from
 (``source``: a directory, a release archive, a git ref), remote resources fetched on request
 (``remote``), and the bundled package of this version (``bundled``).
 

@@ -2,13 +2,15 @@
 
 Reads ``datapackage.json``, checks it against the Data Package profile through frictionless,
 and turns it into a :class:`PackageSpec`: plain, typed views of each resource's Table Schema
-that every later stage derives from. Nothing about fields is typed anywhere else.
+that every later stage derives from. Nothing about fields is typed anywhere else. Its JSON is
+read within limits by :mod:`casualty_schema.package.reading`; everything checked of what it
+describes before a file is read is here, which makes this module some 500 lines long.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ import polars as pl
 
 from casualty_schema.errors import error
 from casualty_schema.findings import findings_frame
+from casualty_schema.package.reading import read_json
 
 #: Properties a release writes (casualty_schema.release): never a change between versions.
 RELEASE_MANAGED = frozenset({"version", "created"})
@@ -149,7 +152,11 @@ class PackageSpec:
 
 def descriptor_path(package: Path) -> Path:
     """``package`` may be a datapackage.json or the directory holding one."""
-    return package / "datapackage.json" if package.is_dir() else package
+    try:
+        directory = package.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: read_json says so
+        directory = False
+    return package / "datapackage.json" if directory else package
 
 
 def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
@@ -157,29 +164,13 @@ def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
     ``check_profile=False`` skips the Data Package profile check through frictionless (for
     the installed canonical descriptor, which the test suite checks)."""
     path = descriptor_path(package)
-    if not path.is_file():
-        raise DescriptorError(path, [f"{path} does not exist"])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DescriptorError(
-            path, [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]
-        ) from None
-    except OSError as exc:
-        raise DescriptorError(path, [f"cannot be read: {exc.strerror}"]) from None
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DescriptorError(
-            path,
-            [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"],
-            line=exc.lineno,
-        ) from None
+    descriptor = read_json(path)
     if not isinstance(descriptor, dict):
         raise DescriptorError(path, [f"must be a JSON object, not {type(descriptor).__name__}"])
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DescriptorError(path, ["it has no resources: 'resources' must be a non-empty list"])
+    _check_size(path, descriptor)
     _check_inline(path, descriptor)
     if check_profile:
         _check_profile(path, descriptor)
@@ -195,10 +186,40 @@ def load_package(package: Path, *, check_profile: bool = True) -> PackageSpec:
     )
 
 
+#: The most resources a package, and fields a schema, may have: each costs the structural
+#: stage a few milliseconds of work on its own (docs/performance.md), so that a descriptor of
+#: the largest size would take an hour; the bundled package has 6 resources and at most 18
+#: fields, frictionless's widest fixture (wide.csv) 9,074 columns (docs/security.md).
+MAX_RESOURCES = 1_000
+MAX_FIELDS = 20_000
+
+
+def _check_size(path: Path, descriptor: dict[str, Any]) -> None:
+    resources = descriptor["resources"]
+    notes = []
+    if len(resources) > MAX_RESOURCES:
+        notes.append(
+            f"it has {len(resources):,} resources, over the limit of {MAX_RESOURCES:,} "
+            "(docs/security.md)"
+        )
+    for i, resource in enumerate(resources[:MAX_RESOURCES]):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if isinstance(fields, list) and len(fields) > MAX_FIELDS:
+            name = resource.get("name", i + 1)
+            notes.append(
+                f"resource {name}: its schema has {len(fields):,} fields, over the limit of "
+                f"{MAX_FIELDS:,} (docs/security.md)"
+            )
+    if notes:
+        raise DescriptorError(path, notes)
+
+
 def _check_inline(path: Path, descriptor: dict[str, Any]) -> None:
-    """Everything must be in the descriptor: a schema given by path or URL is not read
-    (nothing outside the package, nothing from the network), and ``temporal`` is an object
-    whose dates are partial dates."""
+    """Everything must be in the descriptor, and safe to hand to frictionless: a schema or a
+    profile given by path or URL is not read (nothing outside the package, nothing from the
+    network), a pattern nests groups at most :data:`MAX_PATTERN_DEPTH` deep, and
+    ``temporal`` is an object whose dates are partial dates."""
     notes = []
     for i, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict):
@@ -210,9 +231,19 @@ def _check_inline(path: Path, descriptor: dict[str, Any]) -> None:
                 f"resource {resource.get('name', i + 1)}: the schema must be given inline as an "
                 f"object; {schema!r} is not read (no schema is fetched or read from a path)"
             )
+        notes.extend(
+            _remote_profiles(resource, RESOURCE_PROFILES, f"resource {resource.get('name', i + 1)}")
+        )
+        notes.extend(_deep_patterns(resource))
+    notes.extend(_remote_profiles(descriptor, PACKAGE_PROFILES, "the package"))
     temporal = descriptor.get("temporal")
     if temporal is not None:
-        dates = temporal.values() if isinstance(temporal, dict) else []
+        # its start and end; other properties (a name) are allowed, as a descriptor allows them
+        dates = (
+            [temporal[k] for k in ("start", "end") if k in temporal]
+            if isinstance(temporal, dict)
+            else []
+        )
         if (
             not isinstance(temporal, dict)
             or "start" not in temporal
@@ -224,6 +255,64 @@ def _check_inline(path: Path, descriptor: dict[str, Any]) -> None:
             )
     if notes:
         raise DescriptorError(path, notes)
+
+
+#: The profiles frictionless checks with the copies it ships: any other ``profile`` (a URL, a
+#: path, an inline JSON Schema with its ``$ref``s) it would fetch or read from the working
+#: directory while it checks the descriptor, so it is refused before (docs/security.md).
+PACKAGE_PROFILES = ("data-package", "tabular-data-package")
+RESOURCE_PROFILES = ("data-resource", "tabular-data-resource")
+
+
+def _remote_profiles(descriptor: Mapping[str, Any], known: Sequence[str], where: str) -> list[str]:
+    """A ``profile`` (or frictionless 5's ``profiles``) that is not one of ``known``."""
+    given = [descriptor["profile"]] if "profile" in descriptor else []
+    profiles = descriptor.get("profiles")
+    given += profiles if isinstance(profiles, list) else [profiles] if profiles else []
+    return [
+        f"{where}: the profile {profile!r} is not read: a profile other than "
+        f"{' or '.join(known)} is never fetched or read from a path (not even with "
+        "--allow-remote); a $schema names the standard's version"
+        for profile in given
+        if not (isinstance(profile, str) and profile in known)
+    ]
+
+
+#: The deepest nesting of groups in a ``pattern``: Python's regex parser recurses once or
+#: more per group, and stops with a RecursionError some 450 groups deep (docs/security.md).
+MAX_PATTERN_DEPTH = 100
+# an escape, a class (to its end, or to the end of an unterminated one: in one pass), a paren
+_PATTERN_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*(?:\]|\Z)|[()]", re.DOTALL)
+
+
+def pattern_depth(pattern: str) -> int:
+    """How deep the groups of a regular expression nest (an escaped or bracketed parenthesis
+    is not a group): an upper bound when the pattern does not parse."""
+    if pattern.count("(") <= MAX_PATTERN_DEPTH:
+        return pattern.count("(")
+    level = deepest = 0
+    for token in _PATTERN_TOKEN.findall(pattern):
+        if token == "(":
+            level += 1
+            deepest = max(deepest, level)
+        elif token == ")":
+            level = max(level - 1, 0)
+    return deepest
+
+
+def _deep_patterns(resource: Mapping[str, Any]) -> list[str]:
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    notes = []
+    for f in fields if isinstance(fields, list) else []:
+        constraints = f.get("constraints") if isinstance(f, dict) else None
+        pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+        if isinstance(pattern, str) and pattern_depth(pattern) > MAX_PATTERN_DEPTH:
+            notes.append(
+                f"resource {resource.get('name')}: field {f.get('name')}: the pattern nests "
+                f"groups more than {MAX_PATTERN_DEPTH} deep, the limit (docs/security.md)"
+            )
+    return notes
 
 
 # The JSON types each constraint must have (what the profile lets through, the readers need).
@@ -368,7 +457,7 @@ def _check_schemas(path: Path, specs: Mapping[str, ResourceSpec]) -> None:
     notes = []
     for spec in specs.values():
         names = spec.field_names
-        duplicated = sorted({n for n in names if names.count(n) > 1})
+        duplicated = sorted(n for n, count in Counter(names).items() if count > 1)
         if duplicated:
             notes.append(f"resource {spec.name}: duplicate field names {duplicated}")
         for key in spec.primary_key:
@@ -409,7 +498,7 @@ def _check_schemas(path: Path, specs: Mapping[str, ResourceSpec]) -> None:
             if "pattern" in c:
                 try:
                     re.compile(str(c["pattern"]))
-                except re.error as exc:
+                except (re.error, RecursionError, OverflowError) as exc:
                     notes.append(
                         f"resource {spec.name}: field {fs.name}: pattern does not compile: {exc}"
                     )

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from casualty_schema.package.descriptor import DescriptorError, PackageSpec, load_package
+from casualty_schema.paths import PathError, check_input
 
 MAX_ARCHIVE_BYTES = 1 << 30  # 1 GiB uncompressed, in all
 MAX_ARCHIVE_ENTRIES = 100_000
@@ -109,6 +110,10 @@ def _locate(label: str, repo: Path | None) -> Location:
             "empty: give a git ref (HEAD~1, v0.1.0), a package directory or a release "
             "archive (a command that was to print a ref, such as git describe, printed nothing)"
         )
+    try:  # a name the file system cannot take (too long, a NUL) is said so, not raised
+        check_input(label)
+    except PathError as error:
+        raise SourceError(str(error)) from None
     path = Path(label)
     if path.is_dir() or path.name == "datapackage.json" or path.suffix == ".json":
         if not path.exists():
@@ -181,8 +186,12 @@ def _unpack(where: Location, root: Path, *, max_bytes: int, max_entries: int) ->
 
 
 def is_archive(path: Path) -> bool:
-    """Whether ``path`` is a zip archive (a release), not a descriptor or a directory."""
-    return path.is_file() and path.suffix != ".json" and zipfile.is_zipfile(path)
+    """Whether ``path`` is a zip archive (a release), not a descriptor or a directory; False
+    for a path the file system cannot look up (a name too long: reading it says so)."""
+    try:
+        return path.is_file() and path.suffix != ".json" and zipfile.is_zipfile(path)
+    except OSError:
+        return False
 
 
 def _load(path: Path, label: str) -> PackageSpec:

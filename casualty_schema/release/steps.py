@@ -72,6 +72,7 @@ from casualty_schema.package.source import (
     release_commits,
     repo_root,
 )
+from casualty_schema.paths import PathError, check_new_directory
 from casualty_schema.release.archive import (
     SUMS,
     ZIP_CEILING,
@@ -515,10 +516,12 @@ def make_release(
     epoch = _epoch(source_date_epoch)
     moment = datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else datetime.now(UTC)
     created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        check_new_directory(out_dir, "--out")
+    except PathError as error:
+        raise ReleaseError(str(error)) from None
     if not out_dir.parent.is_dir():
         raise ReleaseError(f"{out_dir.parent} does not exist")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReleaseError(f"{out_dir} is not a directory")
 
     check_paths(root, out_dir)
     check_valid(root)
