@@ -87,8 +87,9 @@ def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl
         search = f"{FORMULA}|{BIDI_CONTROL}|{BIDI_MARK}" if plain else SUSPECT
         spec = frames.package.resources[name]
         texts = {}
+        schema = table.schema  # once: polars builds the whole schema each time it is asked
         for field in spec.fields:
-            dtype = table.schema.get(field.name)
+            dtype = schema.get(field.name)
             if dtype == pl.String and not (plain and _formula_proof(field) and _bidi_proof(field)):
                 texts[field.name] = pl.col(field.name)
             elif dtype == pl.List(pl.String):

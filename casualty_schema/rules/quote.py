@@ -1,4 +1,9 @@
-"""Rules tying a claim's number to its quote, and its quote to the archived source."""
+"""Rules tying a claim's number to its quote, and its quote to the archived source.
+
+quote.value, quote.qualifier, quote.source-text and quote.keywords; the first two share where
+a value_text stands in its quote (:func:`placed`, computed once per run), which is why the
+four live together at some 500 lines. The reading itself is in :mod:`casualty_schema.domain`.
+"""
 
 from __future__ import annotations
 
