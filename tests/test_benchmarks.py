@@ -120,6 +120,7 @@ def test_the_generator_does_not_import_the_validator() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run.main(["--sizes", "bundled,1000", "--repeat", "1", "--frictionless-max", "0",
                      "--no-compile", "--work", str(tmp_path)]) == 0  # fmt: skip

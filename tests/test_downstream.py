@@ -352,6 +352,7 @@ def _env(repo: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_github_action_validate_step(sample_repo: Path, tmp_path: Path) -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
@@ -407,6 +408,7 @@ def test_github_action_installs_the_tool_of_its_own_ref(tmp_path: Path) -> None:
     assert install("==0.1.0").endswith("install --disable-pip-version-check casualty-schema==0.1.0")
 
 
+@pytest.mark.slow
 def test_pre_commit_hook(sample_repo: Path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["pass_filenames"] is False

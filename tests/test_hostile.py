@@ -125,6 +125,7 @@ def test_hostile_input(tmp_path: Path, name: str) -> None:
         assert finding["line"] == expect["line"]
 
 
+@pytest.mark.slow
 def test_text_output_never_shows_a_traceback(tmp_path: Path) -> None:
     for name in CASES:
         pkg, _case = prepare(tmp_path / name, name)
@@ -145,6 +146,7 @@ def fresh_csv_limit() -> Iterator[None]:
         csv.field_size_limit(before)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fresh_csv_limit")
 def test_ten_megabyte_cell_is_read_whole(tmp_path: Path) -> None:
     """The cell is in the first records, which are read to sniff the dialect and find the
@@ -429,6 +431,7 @@ def _tree(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), fragment=_odd_json | _json_values)
 def test_any_descriptor_is_a_verdict_never_a_traceback(data: st.DataObject, fragment: str) -> None:
@@ -459,6 +462,7 @@ def test_any_descriptor_is_a_verdict_never_a_traceback(data: st.DataObject, frag
 _option_text = st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=300)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     command=st.sampled_from(["validate", "init", "diff"]),

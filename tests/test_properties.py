@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -73,6 +74,7 @@ def _signature(report: Report) -> list[tuple[object, ...]]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     resource=st.sampled_from(RESOURCES),
@@ -97,6 +99,7 @@ def test_random_tables_never_crash(resource: str, rows: list[list[str]], keep_he
         shutil.rmtree(root)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -153,6 +156,7 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), value=json_values)
 def test_random_descriptors_never_crash(data: st.DataObject, value: object) -> None:

@@ -712,6 +712,7 @@ r.make_release(sys.argv[1], bump="minor", tag=True, source_date_epoch=int(sys.ar
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("step", "nth"),
     [

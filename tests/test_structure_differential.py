@@ -258,6 +258,7 @@ HEADERS = st.sampled_from(["exact", "short", "long", "renamed"]).map(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,
