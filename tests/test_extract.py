@@ -134,6 +134,20 @@ def test_every_claim_of_a_seed_article_is_proposed_as_curated(
     assert all(s.reason for s in found.skipped)
 
 
+def test_another_article_than_the_sources_archived_text_is_said_so(
+    bundled: Catalogue, extracted: dict[str, Extraction]
+) -> None:
+    """--source-id with the text of another article: nothing is curated, and the summary
+    says why rather than leaving the curator to think every figure is new."""
+    assert all(found.other_text is None for found in extracted.values())
+    [one, other] = SOURCES
+    found = extract(SOURCES[other].read_text(encoding="utf-8"), bundled, source_id=one)
+    assert found.curated == 0
+    assert found.other_text == f"data/sources/{one}.txt"
+    assert f"not its archived text, data/sources/{one}.txt" in found.summary
+    assert found.to_dict()["curation"]["other_text"] == f"data/sources/{one}.txt"
+
+
 @pytest.mark.parametrize("source_id", list(SOURCES))
 def test_every_digit_of_a_seed_article_is_accounted_for(
     source_id: str, extracted: dict[str, Extraction]

@@ -89,6 +89,8 @@ class Extraction:
     source_id: str | None = None
     published_date: str | None = None
     not_proposed: tuple[str, ...] = ()  # claims of the source no candidate is curated as
+    # the source's archived text (its text_path) when the text extracted is another one
+    other_text: str | None = None
 
     @property
     def curated(self) -> int:
@@ -103,6 +105,11 @@ class Extraction:
             line += f"; {self.curated} of {n} curated in {self.source_id}"
             if self.not_proposed:
                 line += f"; {len(self.not_proposed)} of its claims not proposed"
+            if self.other_text is not None:
+                line += (
+                    f" (but this is not its archived text, {self.other_text}: curated_as "
+                    "compares with the claims of that source)"
+                )
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,13 +124,9 @@ class Extraction:
                 "curated": self.curated,
                 "not_curated": [i for i, c in enumerate(self.candidates) if c.curated_as is None],
                 "claims_not_proposed": list(self.not_proposed),
+                "other_text": self.other_text,
             }
         return out
-
-
-# ---------------------------------------------------------------------------------------------
-# The package, as extraction reads it
-# ---------------------------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,6 +181,14 @@ def extract(
             f.reason["curated_as"] = why
         candidates.append(Candidate(f.fields, claim, f.reason, f.sentence.line, at))
     used = {c.curated_as for c in candidates}
+    other_text = None
+    if source is not None and source.get("text_path") and catalogue.root is not None:
+        archived = catalogue.root / str(source["text_path"])
+        try:
+            same = archived.read_text(encoding="utf-8").strip() == text.strip()
+        except (OSError, UnicodeDecodeError):
+            same = False
+        other_text = None if same else str(source["text_path"])
     return Extraction(
         candidates=tuple(candidates),
         skipped=tuple(reader.skipped),
@@ -186,6 +197,7 @@ def extract(
         source_id=source_id,
         published_date=published_date,
         not_proposed=tuple(str(c["claim_id"]) for c in claims if c["claim_id"] not in used),
+        other_text=other_text,
     )
 
 
