@@ -145,7 +145,7 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
                 from casualty_schema.package.remote import fetched  # urllib, only when asked
 
                 with fetched(spec) as (local, unfetched):
-                    structure = check_structure(local)
+                    structure = _without_refusals(check_structure(local), unfetched)
             else:
                 unfetched = findings_frame([])
                 structure = check_structure(spec)
@@ -157,6 +157,17 @@ def check_files(spec: PackageSpec, *, allow_remote: bool = False) -> tuple[Struc
         raise failed
     parts = [conformance, unfetched, check_integrity(spec), conform(structure.findings)]
     return structure, pl.concat(parts)
+
+
+def _without_refusals(structure: Structure, unfetched: pl.DataFrame) -> Structure:
+    """``structure`` without the reader's source-error for each resource that could not be
+    fetched (it says remote data is not fetched without --allow-remote): the fetch's own
+    finding says what happened."""
+    if unfetched.is_empty():
+        return structure
+    names = unfetched.get_column("resource").unique()
+    refused = (pl.col("rule") == "source-error") & pl.col("resource").is_in(names.implode())
+    return replace(structure, findings=structure.findings.filter(~refused))
 
 
 #: File-level findings after which no row of the file was read: the rules leave the resource
