@@ -470,7 +470,11 @@ def release(
     ] = None,
     baseline: Annotated[
         str | None,
-        typer.Option("--baseline", help="Compare with this (default: the newest v* tag)."),
+        typer.Option(
+            "--baseline",
+            help="Compare with this (default: the last release: its v* tag, or without tags "
+            "the commit that recorded it).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and build, but change nothing.")
