@@ -377,13 +377,16 @@ def extract(
     from casualty_schema.extract import Catalogue, ExtractError
     from casualty_schema.extract import extract as extract_claims
     from casualty_schema.package.descriptor import DescriptorError
+    from casualty_schema.paths import PathError, check_output, read_whole
     from casualty_schema.render import render_extraction, terminal
     from casualty_schema.render.extract import summary
 
-    try:
-        raw = sys.stdin.buffer.read() if str(text) == "-" else text.read_bytes()
-    except OSError as error:
-        raise _fail(f"cannot read {text}: {error.strerror}") from None
+    try:  # before any work: the output first (as validate), then TEXT, within a limit
+        if output_file is not None:
+            check_output(output_file, "--output-file")
+        raw = read_whole(text, "TEXT")
+    except PathError as error:
+        raise _fail(str(error)) from None
     try:
         article = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -5,7 +5,8 @@ directory, lies in a folder that does not exist or cannot be written, or a direc
 package that is a file: each is a :class:`PathError` naming the path and what is wrong, which
 the command line prints as one ``error:`` line (exit 2) before anything is read or written.
 Every command that writes a file checks its paths here: ``validate --output-file`` and
-``--summary``, ``init``, ``release --out`` (docs/security.md).
+``--summary``, ``extract --output-file``, ``init``, ``release --out``; a file a command
+reads whole (``extract``'s TEXT) is read here, within a limit (docs/security.md).
 """
 
 from __future__ import annotations
@@ -13,13 +14,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
-__all__ = ["PathError", "check_input", "check_new_directory", "check_output"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "PathError",
+    "check_input",
+    "check_new_directory",
+    "check_output",
+    "read_whole",
+]
 
 #: What the atomic write of an output adds to its name for the file beside it
 #: (".NAME.XXXXXXXX.tmp": casualty_schema.cli).
 TEMPORARY_EXTRA = len("..XXXXXXXX.tmp")
+#: The most a text read whole (``extract``'s TEXT, or standard input) may hold: an article
+#: archived under data/sources/ is a few kilobytes.
+MAX_TEXT_BYTES = 32 * 2**20
 
 
 class PathError(ValueError):
@@ -64,6 +76,35 @@ def check_input(path: Path | str, what: str = "") -> None:
     except PathError as error:
         if "too long" in str(error) or "NUL" in str(error):
             raise
+
+
+def read_whole(path: Path | str, what: str, *, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes, ``-`` being standard input. A
+    FIFO (whose writer may never come) or a device (``/dev/zero`` never ends) is refused
+    unread; a PathError names the path and what is wrong."""
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read(limit + 1)
+    else:
+        found = _stat(path, what)
+        if found is None:
+            raise PathError(f"{_named(what, path)}: no such file")
+        if stat.S_ISDIR(found.st_mode):
+            raise PathError(f"{_named(what, path)}: it is a directory, not a file")
+        if not stat.S_ISREG(found.st_mode):
+            raise PathError(
+                f"{_named(what, path)}: it is not a plain file (a FIFO or a device), "
+                "which is never read; '-' reads standard input"
+            )
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(limit + 1)
+        except OSError as error:
+            raise PathError(f"{_named(what, path)}: cannot be read: {error.strerror}") from None
+    if len(raw) > limit:
+        raise PathError(
+            f"{_named(what, path)}: over the limit of {limit // 2**20} MiB (docs/security.md)"
+        )
+    return raw
 
 
 def _writable_folder(folder: Path, path: Path | str, what: str) -> None:

@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -525,3 +526,62 @@ def test_any_option_value_is_a_verdict_never_a_traceback(
             if not any(m == n or m.startswith(n + "/") or n.startswith(m + "/") for n in named)
         }
         assert not strays, (args, strays)
+
+
+# --- round three: a trial of every command with careless and hostile input --------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "sources" / "horrya-2019-06-01-coalition-1300.txt"
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A FIFO no process writes to or reads: opening it blocks for ever. Should the command
+    under test open it anyway, a watchdog opens the other end after 10 s, so that the test
+    fails rather than hangs."""
+    import threading
+
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(10):
+            fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # both ends: never blocks
+            done.wait(5)
+            os.close(fd)
+
+    watchdog = threading.Thread(target=unblock, daemon=True)
+    watchdog.start()
+    yield path
+    done.set()
+    watchdog.join()
+
+
+def test_extract_checks_its_text_and_output_first(
+    tmp_path: Path, fifo: Path, read_only: Path
+) -> None:
+    """extract's TEXT must be a plain file within the limit (a FIFO hung it, /dev/zero read
+    until MemoryError), and its -o is checked as validate's is, before any work (a FIFO or a
+    device was renamed over: as root, -o /dev/null replaced the device with a file)."""
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(32 * 2**20 + 1)  # sparse: costs no disk
+    before = _listing(tmp_path)
+    package = ["--package", str(ROOT)]
+    for text, expected in {
+        fifo: "not a plain file (a FIFO or a device)",
+        tmp_path: "it is a directory",
+        tmp_path / "missing.txt": "no such file",
+        big: "over the limit of 32 MiB",
+    }.items():
+        _one_line_error(["extract", str(text), *package], expected)
+    for out, expected in {
+        fifo: "not a plain file, which is never replaced",
+        tmp_path: "it is a directory",
+        tmp_path / "missing" / "out.csv": "does not exist",
+        read_only / "out.csv": "cannot be written (read-only)",
+    }.items():
+        _one_line_error(["extract", str(ARTICLE), *package, "-o", str(out)], expected)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert _listing(tmp_path) == before
