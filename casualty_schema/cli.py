@@ -302,11 +302,14 @@ def validate(
         if output_file is not None:
             # a file is read by a program or an editor: no colour, no wrapping
             _write_atomically(output_file, render(report, str(fmt), limit=_limit(limit)))
+    except OSError as error:
+        raise _cannot_write(error, output_file) from None
+    try:
         if summary is not None:
             with summary.open("a", encoding="utf-8") as fh:
                 fh.write(render(report, "markdown"))
     except OSError as error:
-        raise _cannot_write(error, output_file) from None
+        raise _cannot_write(error, summary) from None
     _show(
         str(fmt),
         out,

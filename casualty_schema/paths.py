@@ -134,6 +134,8 @@ def check_output(path: Path, what: str, *, append: bool = False) -> None:
     if append and found is not None:
         if not os.access(path, os.W_OK):
             raise _unwritable(what, path, "the file cannot be written (read-only)")
+        if stat.S_ISFIFO(found.st_mode) and not _read_by_a_process(path):
+            raise _unwritable(what, path, "it is a FIFO that no process reads (it would hang)")
         return
     folder = Path(os.path.abspath(path)).parent
     _writable_folder(folder, path, what)
@@ -141,6 +143,17 @@ def check_output(path: Path, what: str, *, append: bool = False) -> None:
         extra = len(os.fsencode(Path(path).name)) + TEMPORARY_EXTRA
         if extra > os.pathconf(folder, "PC_NAME_MAX"):
             raise _unwritable(what, path, "the name is too long for the file system")
+
+
+def _read_by_a_process(fifo: Path | str) -> bool:
+    """Whether a process holds ``fifo`` open for reading: opened without blocking, a FIFO
+    that none reads refuses a writer (ENXIO) where a plain open would wait for ever."""
+    try:
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
 
 
 def check_new_directory(directory: Path, what: str = "") -> None:

@@ -585,3 +585,25 @@ def test_extract_checks_its_text_and_output_first(
         _one_line_error(["extract", str(ARTICLE), *package, "-o", str(out)], expected)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert _listing(tmp_path) == before
+
+
+def test_a_summary_no_process_reads_is_refused_before_validating(
+    tmp_path: Path, fifo: Path
+) -> None:
+    """--summary appends, so it may be a FIFO a process reads (a pipe of /dev/stdout); one
+    that none reads hung validate for ever after the verdict."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    _one_line_error(["validate", str(pkg), "--summary", str(fifo)], "FIFO that no process reads")
+
+
+def test_a_summary_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    """A summary that fails while written (Linux's /dev/full: a full disk) is named; the
+    message said "cannot write None"."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    result = runner.invoke(app, ["validate", str(pkg), "--summary", "/dev/full", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "error: cannot write /dev/full: No space left on device" in result.output
