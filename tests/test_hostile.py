@@ -607,3 +607,19 @@ def test_a_summary_that_cannot_be_written_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(pkg), "--summary", "/dev/full", "-q"])
     assert result.exit_code == 2, result.output
     assert "error: cannot write /dev/full: No space left on device" in result.output
+
+
+def test_release_of_a_missing_directory_is_refused(tmp_path: Path, fifo: Path) -> None:
+    """A mistyped package directory released the package of the folder above it."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    before = _listing(tmp_path)
+    for package, expected in {
+        pkg / "typo": "no such directory",
+        pkg / "typo" / "datapackage.json": "no such directory",
+        pkg / "README.md": "give the package directory or its datapackage.json",
+        fifo: "give the package directory or its datapackage.json",
+    }.items():
+        _one_line_error(["release", str(package), "--bump", "patch", "--dry-run"], expected)
+    assert _listing(tmp_path) == before
