@@ -7,6 +7,7 @@ the interpreter, typer and the package's own light modules only
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -99,6 +100,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _encodable_streams() -> None:
+    """Standard output and error in an encoding that cannot hold every character
+    (``PYTHONIOENCODING=ascii``, a Windows console's code page) write what it cannot hold as
+    a backslash escape (``\u2014``, which JSON reads back) rather than raise a
+    UnicodeEncodeError: a traceback, and exit 1, read as "invalid"."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -107,6 +118,7 @@ def _root(
     ] = False,
 ) -> None:
     """Validate and release the casualty-claims data package."""
+    _encodable_streams()
 
 
 def _fail(message: str) -> typer.Exit:

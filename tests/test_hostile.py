@@ -623,3 +623,21 @@ def test_release_of_a_missing_directory_is_refused(tmp_path: Path, fifo: Path) -
     }.items():
         _one_line_error(["release", str(package), "--bump", "patch", "--dry-run"], expected)
     assert _listing(tmp_path) == before
+
+
+def test_an_output_stream_that_cannot_hold_unicode_is_no_traceback(tmp_path: Path) -> None:
+    """Standard output in ASCII (PYTHONIOENCODING=ascii, a Windows console's code page): the
+    verdict's dash and the Arabic of a finding were a UnicodeEncodeError, exit 1. Now they
+    are backslash escapes, which JSON reads back."""
+    pkg = PackageCopy(tmp_path)
+    pkg.set("claims", "oir-2019-05-31-civilian-deaths-1302", value_text="١٣٠٢ ")
+    ascii_runner = CliRunner(charset="ascii")
+    for fmt in ("text", "markdown", "json"):
+        result = ascii_runner.invoke(app, ["validate", str(tmp_path), "-f", fmt])
+        assert result.exit_code == 1, (fmt, result.exception, result.output)
+        assert result.output.isascii()
+    report = json.loads(ascii_runner.invoke(app, ["validate", str(tmp_path), "-f", "json"]).output)
+    assert "١٣٠٢ " in {f["value"] for f in report["findings"]}
+    result = ascii_runner.invoke(app, ["diff", str(ROOT), str(tmp_path)])
+    assert result.exit_code == 0, (result.exception, result.output)
+    assert "\\u0661" in result.output
