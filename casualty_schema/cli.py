@@ -259,6 +259,7 @@ def validate(
         typer.Option(
             "--limit",
             metavar="N",
+            min=0,  # a negative N listed nothing, and counted more findings than there were
             help="Findings listed per file and rule (text), in all (markdown, json), or per "
             "severity (github); 0 lists all. Whatever is left out is counted.",
         ),
@@ -451,7 +452,9 @@ def diff(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", help="Rows listed per resource and kind (text, markdown); 0 lists all."
+            "--limit",
+            min=0,
+            help="Rows listed per resource and kind (text, markdown); 0 lists all.",
         ),
     ] = None,
 ) -> None:

@@ -641,3 +641,18 @@ def test_an_output_stream_that_cannot_hold_unicode_is_no_traceback(tmp_path: Pat
     result = ascii_runner.invoke(app, ["diff", str(ROOT), str(tmp_path)])
     assert result.exit_code == 0, (result.exception, result.output)
     assert "\\u0661" in result.output
+
+
+def test_a_negative_limit_is_a_usage_error(tmp_path: Path) -> None:
+    """--limit -1 listed no finding (or every row but the last) and counted phantoms: diff of
+    a package with itself said "… and 1 more added rows", markdown "7 more findings" of 2."""
+    PackageCopy(tmp_path).set("claims", "oir-2019-05-31-civilian-deaths-1302", value="abc")
+    for args in (
+        ["validate", str(tmp_path), "--limit", "-1"],
+        ["validate", str(tmp_path), "-f", "markdown", "--limit", "-5"],
+        ["diff", str(tmp_path), str(tmp_path), "--limit", "-1"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "greater than or equal to 0" in result.output
+        assert "more" not in result.output
