@@ -129,6 +129,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _path(value: str) -> Path:
+    """A path argument or option: an empty one is a usage error, never the current
+    directory (``init "$DIR"``, ``release --out "$DIST"`` with the variable unset wrote there)."""
+    if not value:
+        raise typer.BadParameter("empty: give a path (a variable that was to hold one is empty?)")
+    return Path(value)
+
+
 def _limit(value: int | None) -> Limit:
     """--limit: not given, the format's default; 0, everything; N, at most N."""
     if value is None:
@@ -183,6 +191,7 @@ def _output_file_option(what: str, then: str) -> Any:
         "--output-file",
         "-o",
         metavar="FILE",
+        parser=_path,
         help=f"{what} (whole or not at all) instead of standard output, {then}.",
     )
 
@@ -203,7 +212,8 @@ def _color_option() -> Any:
 @app.command(cls=_Command)
 def validate(
     package: Annotated[
-        Path, typer.Argument(help="The package: a datapackage.json or its directory.")
+        Path,
+        typer.Argument(parser=_path, help="The package: a datapackage.json or its directory."),
     ] = Path("datapackage.json"),
     fmt: Annotated[Format, _format_option(REPORT_FORMATS)] = TEXT,
     output_file: Annotated[
@@ -250,6 +260,7 @@ def validate(
         typer.Option(
             "--summary",
             metavar="FILE",
+            parser=_path,
             help="Also append the Markdown report to FILE (in GitHub Actions: "
             "$GITHUB_STEP_SUMMARY), from the same run.",
         ),
@@ -348,8 +359,9 @@ def extract(
     text: Annotated[
         Path,
         typer.Argument(
+            parser=_path,
             help="The article's text (UTF-8), as archived under data/sources/; - reads "
-            "standard input."
+            "standard input.",
         ),
     ],
     package: Annotated[
@@ -357,6 +369,7 @@ def extract(
         typer.Option(
             "--package",
             metavar="PATH",
+            parser=_path,
             help="The package whose metrics, places, actors and claims are matched: a "
             "datapackage.json or its directory.",
         ),
@@ -477,7 +490,8 @@ def diff(
 @app.command(cls=_Command)
 def release(
     package: Annotated[
-        Path, typer.Argument(help="The package: its directory or its datapackage.json.")
+        Path,
+        typer.Argument(parser=_path, help="The package: its directory or its datapackage.json."),
     ] = Path("."),
     bump: Annotated[
         BumpLevel | None, typer.Option("--bump", help="Bump the baseline's version.")
@@ -487,7 +501,11 @@ def release(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Where the archive goes (default: dist/ beside the package)."),
+        typer.Option(
+            "--out",
+            parser=_path,
+            help="Where the archive goes (default: dist/ beside the package).",
+        ),
     ] = None,
     baseline: Annotated[
         str | None,
@@ -557,7 +575,7 @@ def schema_export(
 
 @app.command(cls=_Command)
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to create the package.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Where to create the package.")],
     name: Annotated[
         str | None, typer.Option("--name", help="The package name (default: the directory's).")
     ] = None,

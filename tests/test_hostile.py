@@ -656,3 +656,31 @@ def test_a_negative_limit_is_a_usage_error(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert "greater than or equal to 0" in result.output
         assert "more" not in result.output
+
+
+def test_an_empty_path_is_a_usage_error_never_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty path (a variable that was to hold one, unset) read as ".": `init ""` made a
+    package in the current directory, `release --out ""` wrote the release there, `validate
+    ""` validated whatever package was there."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    monkeypatch.chdir(pkg)
+    before = _listing(tmp_path)
+    for args in (
+        ["validate", ""],
+        ["validate", ".", "-o", ""],
+        ["validate", ".", "--summary", ""],
+        ["init", ""],
+        ["release", "", "--bump", "patch", "--dry-run"],
+        ["release", ".", "--bump", "patch", "--out", ""],
+        ["extract", ""],
+        ["extract", str(ARTICLE), "--package", ""],
+        ["extract", str(ARTICLE), "-o", ""],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "empty: give a path" in result.output, (args, result.output)
+    assert _listing(tmp_path) == before
