@@ -684,3 +684,25 @@ def test_an_empty_path_is_a_usage_error_never_the_current_directory(
         assert result.exit_code == 2, (args, result.output)
         assert "empty: give a path" in result.output, (args, result.output)
     assert _listing(tmp_path) == before
+
+
+def test_a_file_too_large_for_memory_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV of gigabytes (a sparse file of 6 GB, under a 4 GB memory limit) was a
+    MemoryError traceback and exit 1; it is a source-error naming the file and its size.
+    The memory limit is played by a read_bytes that runs out of memory on that file."""
+    pkg = PackageCopy(tmp_path)
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "places.csv":
+            raise MemoryError
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = runner.invoke(app, ["validate", str(pkg.root), "--format", "json"])
+    assert result.exit_code == 1, (result.exception, result.output)
+    [finding] = [f for f in json.loads(result.output)["findings"] if f["resource"] == "places"]
+    assert finding["rule"] == "source-error"
+    assert "too large to be read into memory" in finding["message"]
