@@ -706,3 +706,12 @@ def test_a_file_too_large_for_memory_is_a_finding(
     [finding] = [f for f in json.loads(result.output)["findings"] if f["resource"] == "places"]
     assert finding["rule"] == "source-error"
     assert "too large to be read into memory" in finding["message"]
+
+
+def test_a_fifo_or_device_given_as_the_package_is_said_so(tmp_path: Path, fifo: Path) -> None:
+    """validate and diff said a FIFO, /dev/stdin or /dev/zero "does not exist" (diff: "no
+    such file, directory or git ref")."""
+    result = runner.invoke(app, ["validate", str(fifo)])
+    assert result.exit_code == 2, result.output
+    assert "is not a plain file (a FIFO or a device)" in result.output
+    _one_line_error(["diff", str(fifo), str(ROOT)], "not a plain file (a FIFO or a device)")
