@@ -7,6 +7,7 @@ the interpreter, typer and the package's own light modules only
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -99,6 +100,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _encodable_streams() -> None:
+    """Standard output and error in an encoding that cannot hold every character
+    (``PYTHONIOENCODING=ascii``, a Windows console's code page) write what it cannot hold as
+    a backslash escape (``\u2014``, which JSON reads back) rather than raise a
+    UnicodeEncodeError: a traceback, and exit 1, read as "invalid"."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -107,6 +118,7 @@ def _root(
     ] = False,
 ) -> None:
     """Validate and release the casualty-claims data package."""
+    _encodable_streams()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -115,6 +127,14 @@ def _fail(message: str) -> typer.Exit:
 
     Console(stderr=True, soft_wrap=True).print(f"error: {message}", markup=False)
     return typer.Exit(2)
+
+
+def _path(value: str) -> Path:
+    """A path argument or option: an empty one is a usage error, never the current
+    directory (``init "$DIR"``, ``release --out "$DIST"`` with the variable unset wrote there)."""
+    if not value:
+        raise typer.BadParameter("empty: give a path (a variable that was to hold one is empty?)")
+    return Path(value)
 
 
 def _limit(value: int | None) -> Limit:
@@ -171,6 +191,7 @@ def _output_file_option(what: str, then: str) -> Any:
         "--output-file",
         "-o",
         metavar="FILE",
+        parser=_path,
         help=f"{what} (whole or not at all) instead of standard output, {then}.",
     )
 
@@ -191,7 +212,8 @@ def _color_option() -> Any:
 @app.command(cls=_Command)
 def validate(
     package: Annotated[
-        Path, typer.Argument(help="The package: a datapackage.json or its directory.")
+        Path,
+        typer.Argument(parser=_path, help="The package: a datapackage.json or its directory."),
     ] = Path("datapackage.json"),
     fmt: Annotated[Format, _format_option(REPORT_FORMATS)] = TEXT,
     output_file: Annotated[
@@ -238,6 +260,7 @@ def validate(
         typer.Option(
             "--summary",
             metavar="FILE",
+            parser=_path,
             help="Also append the Markdown report to FILE (in GitHub Actions: "
             "$GITHUB_STEP_SUMMARY), from the same run.",
         ),
@@ -247,6 +270,7 @@ def validate(
         typer.Option(
             "--limit",
             metavar="N",
+            min=0,  # a negative N listed nothing, and counted more findings than there were
             help="Findings listed per file and rule (text), in all (markdown, json), or per "
             "severity (github); 0 lists all. Whatever is left out is counted.",
         ),
@@ -302,11 +326,14 @@ def validate(
         if output_file is not None:
             # a file is read by a program or an editor: no colour, no wrapping
             _write_atomically(output_file, render(report, str(fmt), limit=_limit(limit)))
+    except OSError as error:
+        raise _cannot_write(error, output_file) from None
+    try:
         if summary is not None:
             with summary.open("a", encoding="utf-8") as fh:
                 fh.write(render(report, "markdown"))
     except OSError as error:
-        raise _cannot_write(error, output_file) from None
+        raise _cannot_write(error, summary) from None
     _show(
         str(fmt),
         out,
@@ -332,8 +359,9 @@ def extract(
     text: Annotated[
         Path,
         typer.Argument(
+            parser=_path,
             help="The article's text (UTF-8), as archived under data/sources/; - reads "
-            "standard input."
+            "standard input.",
         ),
     ],
     package: Annotated[
@@ -341,6 +369,7 @@ def extract(
         typer.Option(
             "--package",
             metavar="PATH",
+            parser=_path,
             help="The package whose metrics, places, actors and claims are matched: a "
             "datapackage.json or its directory.",
         ),
@@ -377,13 +406,16 @@ def extract(
     from casualty_schema.extract import Catalogue, ExtractError
     from casualty_schema.extract import extract as extract_claims
     from casualty_schema.package.descriptor import DescriptorError
+    from casualty_schema.paths import PathError, check_output, read_whole
     from casualty_schema.render import render_extraction, terminal
     from casualty_schema.render.extract import summary
 
-    try:
-        raw = sys.stdin.buffer.read() if str(text) == "-" else text.read_bytes()
-    except OSError as error:
-        raise _fail(f"cannot read {text}: {error.strerror}") from None
+    try:  # before any work: the output first (as validate), then TEXT, within a limit
+        if output_file is not None:
+            check_output(output_file, "--output-file")
+        raw = read_whole(text, "TEXT")
+    except PathError as error:
+        raise _fail(str(error)) from None
     try:
         article = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -433,7 +465,9 @@ def diff(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", help="Rows listed per resource and kind (text, markdown); 0 lists all."
+            "--limit",
+            min=0,
+            help="Rows listed per resource and kind (text, markdown); 0 lists all.",
         ),
     ] = None,
 ) -> None:
@@ -456,7 +490,8 @@ def diff(
 @app.command(cls=_Command)
 def release(
     package: Annotated[
-        Path, typer.Argument(help="The package: its directory or its datapackage.json.")
+        Path,
+        typer.Argument(parser=_path, help="The package: its directory or its datapackage.json."),
     ] = Path("."),
     bump: Annotated[
         BumpLevel | None, typer.Option("--bump", help="Bump the baseline's version.")
@@ -466,7 +501,11 @@ def release(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Where the archive goes (default: dist/ beside the package)."),
+        typer.Option(
+            "--out",
+            parser=_path,
+            help="Where the archive goes (default: dist/ beside the package).",
+        ),
     ] = None,
     baseline: Annotated[
         str | None,
@@ -540,7 +579,7 @@ def schema_export(
 
 @app.command(cls=_Command)
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to create the package.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Where to create the package.")],
     name: Annotated[
         str | None, typer.Option("--name", help="The package name (default: the directory's).")
     ] = None,

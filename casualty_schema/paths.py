@@ -5,7 +5,8 @@ directory, lies in a folder that does not exist or cannot be written, or a direc
 package that is a file: each is a :class:`PathError` naming the path and what is wrong, which
 the command line prints as one ``error:`` line (exit 2) before anything is read or written.
 Every command that writes a file checks its paths here: ``validate --output-file`` and
-``--summary``, ``init``, ``release --out`` (docs/security.md).
+``--summary``, ``extract --output-file``, ``init``, ``release --out``; a file a command
+reads whole (``extract``'s TEXT) is read here, within a limit (docs/security.md).
 """
 
 from __future__ import annotations
@@ -13,13 +14,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
-__all__ = ["PathError", "check_input", "check_new_directory", "check_output"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "PathError",
+    "check_input",
+    "check_new_directory",
+    "check_output",
+    "read_whole",
+]
 
 #: What the atomic write of an output adds to its name for the file beside it
 #: (".NAME.XXXXXXXX.tmp": casualty_schema.cli).
 TEMPORARY_EXTRA = len("..XXXXXXXX.tmp")
+#: The most a text read whole (``extract``'s TEXT, or standard input) may hold: an article
+#: archived under data/sources/ is a few kilobytes.
+MAX_TEXT_BYTES = 32 * 2**20
 
 
 class PathError(ValueError):
@@ -66,6 +78,35 @@ def check_input(path: Path | str, what: str = "") -> None:
             raise
 
 
+def read_whole(path: Path | str, what: str, *, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes, ``-`` being standard input. A
+    FIFO (whose writer may never come) or a device (``/dev/zero`` never ends) is refused
+    unread; a PathError names the path and what is wrong."""
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read(limit + 1)
+    else:
+        found = _stat(path, what)
+        if found is None:
+            raise PathError(f"{_named(what, path)}: no such file")
+        if stat.S_ISDIR(found.st_mode):
+            raise PathError(f"{_named(what, path)}: it is a directory, not a file")
+        if not stat.S_ISREG(found.st_mode):
+            raise PathError(
+                f"{_named(what, path)}: it is not a plain file (a FIFO or a device), "
+                "which is never read; '-' reads standard input"
+            )
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(limit + 1)
+        except OSError as error:
+            raise PathError(f"{_named(what, path)}: cannot be read: {error.strerror}") from None
+    if len(raw) > limit:
+        raise PathError(
+            f"{_named(what, path)}: over the limit of {limit // 2**20} MiB (docs/security.md)"
+        )
+    return raw
+
+
 def _writable_folder(folder: Path, path: Path | str, what: str) -> None:
     found = _stat(folder, what, write=True)
     if found is None:
@@ -93,6 +134,8 @@ def check_output(path: Path, what: str, *, append: bool = False) -> None:
     if append and found is not None:
         if not os.access(path, os.W_OK):
             raise _unwritable(what, path, "the file cannot be written (read-only)")
+        if stat.S_ISFIFO(found.st_mode) and not _read_by_a_process(path):
+            raise _unwritable(what, path, "it is a FIFO that no process reads (it would hang)")
         return
     folder = Path(os.path.abspath(path)).parent
     _writable_folder(folder, path, what)
@@ -100,6 +143,17 @@ def check_output(path: Path, what: str, *, append: bool = False) -> None:
         extra = len(os.fsencode(Path(path).name)) + TEMPORARY_EXTRA
         if extra > os.pathconf(folder, "PC_NAME_MAX"):
             raise _unwritable(what, path, "the name is too long for the file system")
+
+
+def _read_by_a_process(fifo: Path | str) -> bool:
+    """Whether a process holds ``fifo`` open for reading: opened without blocking, a FIFO
+    that none reads refuses a writer (ENXIO) where a plain open would wait for ever."""
+    try:
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
 
 
 def check_new_directory(directory: Path, what: str = "") -> None:

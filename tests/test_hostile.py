@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -525,3 +526,192 @@ def test_any_option_value_is_a_verdict_never_a_traceback(
             if not any(m == n or m.startswith(n + "/") or n.startswith(m + "/") for n in named)
         }
         assert not strays, (args, strays)
+
+
+# --- round three: a trial of every command with careless and hostile input --------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "sources" / "horrya-2019-06-01-coalition-1300.txt"
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A FIFO no process writes to or reads: opening it blocks for ever. Should the command
+    under test open it anyway, a watchdog opens the other end after 10 s, so that the test
+    fails rather than hangs."""
+    import threading
+
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(10):
+            fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # both ends: never blocks
+            done.wait(5)
+            os.close(fd)
+
+    watchdog = threading.Thread(target=unblock, daemon=True)
+    watchdog.start()
+    yield path
+    done.set()
+    watchdog.join()
+
+
+def test_extract_checks_its_text_and_output_first(
+    tmp_path: Path, fifo: Path, read_only: Path
+) -> None:
+    """extract's TEXT must be a plain file within the limit (a FIFO hung it, /dev/zero read
+    until MemoryError), and its -o is checked as validate's is, before any work (a FIFO or a
+    device was renamed over: as root, -o /dev/null replaced the device with a file)."""
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(32 * 2**20 + 1)  # sparse: costs no disk
+    before = _listing(tmp_path)
+    package = ["--package", str(ROOT)]
+    for text, expected in {
+        fifo: "not a plain file (a FIFO or a device)",
+        tmp_path: "it is a directory",
+        tmp_path / "missing.txt": "no such file",
+        big: "over the limit of 32 MiB",
+    }.items():
+        _one_line_error(["extract", str(text), *package], expected)
+    for out, expected in {
+        fifo: "not a plain file, which is never replaced",
+        tmp_path: "it is a directory",
+        tmp_path / "missing" / "out.csv": "does not exist",
+        read_only / "out.csv": "cannot be written (read-only)",
+    }.items():
+        _one_line_error(["extract", str(ARTICLE), *package, "-o", str(out)], expected)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert _listing(tmp_path) == before
+
+
+def test_a_summary_no_process_reads_is_refused_before_validating(
+    tmp_path: Path, fifo: Path
+) -> None:
+    """--summary appends, so it may be a FIFO a process reads (a pipe of /dev/stdout); one
+    that none reads hung validate for ever after the verdict."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    _one_line_error(["validate", str(pkg), "--summary", str(fifo)], "FIFO that no process reads")
+
+
+def test_a_summary_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    """A summary that fails while written (Linux's /dev/full: a full disk) is named; the
+    message said "cannot write None"."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    result = runner.invoke(app, ["validate", str(pkg), "--summary", "/dev/full", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "error: cannot write /dev/full: No space left on device" in result.output
+
+
+def test_release_of_a_missing_directory_is_refused(tmp_path: Path, fifo: Path) -> None:
+    """A mistyped package directory released the package of the folder above it."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    before = _listing(tmp_path)
+    for package, expected in {
+        pkg / "typo": "no such directory",
+        pkg / "typo" / "datapackage.json": "no such directory",
+        pkg / "README.md": "give the package directory or its datapackage.json",
+        fifo: "give the package directory or its datapackage.json",
+    }.items():
+        _one_line_error(["release", str(package), "--bump", "patch", "--dry-run"], expected)
+    assert _listing(tmp_path) == before
+
+
+def test_an_output_stream_that_cannot_hold_unicode_is_no_traceback(tmp_path: Path) -> None:
+    """Standard output in ASCII (PYTHONIOENCODING=ascii, a Windows console's code page): the
+    verdict's dash and the Arabic of a finding were a UnicodeEncodeError, exit 1. Now they
+    are backslash escapes, which JSON reads back."""
+    pkg = PackageCopy(tmp_path)
+    pkg.set("claims", "oir-2019-05-31-civilian-deaths-1302", value_text="١٣٠٢ ")
+    ascii_runner = CliRunner(charset="ascii")
+    for fmt in ("text", "markdown", "json"):
+        result = ascii_runner.invoke(app, ["validate", str(tmp_path), "-f", fmt])
+        assert result.exit_code == 1, (fmt, result.exception, result.output)
+        assert result.output.isascii()
+    report = json.loads(ascii_runner.invoke(app, ["validate", str(tmp_path), "-f", "json"]).output)
+    assert "١٣٠٢ " in {f["value"] for f in report["findings"]}
+    result = ascii_runner.invoke(app, ["diff", str(ROOT), str(tmp_path)])
+    assert result.exit_code == 0, (result.exception, result.output)
+    assert "\\u0661" in result.output
+
+
+def test_a_negative_limit_is_a_usage_error(tmp_path: Path) -> None:
+    """--limit -1 listed no finding (or every row but the last) and counted phantoms: diff of
+    a package with itself said "… and 1 more added rows", markdown "7 more findings" of 2."""
+    PackageCopy(tmp_path).set("claims", "oir-2019-05-31-civilian-deaths-1302", value="abc")
+    for args in (
+        ["validate", str(tmp_path), "--limit", "-1"],
+        ["validate", str(tmp_path), "-f", "markdown", "--limit", "-5"],
+        ["diff", str(tmp_path), str(tmp_path), "--limit", "-1"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "greater than or equal to 0" in result.output
+        assert "more" not in result.output
+
+
+def test_an_empty_path_is_a_usage_error_never_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty path (a variable that was to hold one, unset) read as ".": `init ""` made a
+    package in the current directory, `release --out ""` wrote the release there, `validate
+    ""` validated whatever package was there."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    PackageCopy(pkg)
+    monkeypatch.chdir(pkg)
+    before = _listing(tmp_path)
+    for args in (
+        ["validate", ""],
+        ["validate", ".", "-o", ""],
+        ["validate", ".", "--summary", ""],
+        ["init", ""],
+        ["release", "", "--bump", "patch", "--dry-run"],
+        ["release", ".", "--bump", "patch", "--out", ""],
+        ["extract", ""],
+        ["extract", str(ARTICLE), "--package", ""],
+        ["extract", str(ARTICLE), "-o", ""],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "empty: give a path" in result.output, (args, result.output)
+    assert _listing(tmp_path) == before
+
+
+def test_a_file_too_large_for_memory_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV of gigabytes (a sparse file of 6 GB, under a 4 GB memory limit) was a
+    MemoryError traceback and exit 1; it is a source-error naming the file and its size.
+    The memory limit is played by a read_bytes that runs out of memory on that file."""
+    pkg = PackageCopy(tmp_path)
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "places.csv":
+            raise MemoryError
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = runner.invoke(app, ["validate", str(pkg.root), "--format", "json"])
+    assert result.exit_code == 1, (result.exception, result.output)
+    [finding] = [f for f in json.loads(result.output)["findings"] if f["resource"] == "places"]
+    assert finding["rule"] == "source-error"
+    assert "too large to be read into memory" in finding["message"]
+
+
+def test_a_fifo_or_device_given_as_the_package_is_said_so(tmp_path: Path, fifo: Path) -> None:
+    """validate and diff said a FIFO, /dev/stdin or /dev/zero "does not exist" (diff: "no
+    such file, directory or git ref")."""
+    result = runner.invoke(app, ["validate", str(fifo)])
+    assert result.exit_code == 2, result.output
+    assert "is not a plain file (a FIFO or a device)" in result.output
+    _one_line_error(["diff", str(fifo), str(ROOT)], "not a plain file (a FIFO or a device)")

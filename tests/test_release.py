@@ -455,7 +455,7 @@ def test_usage_errors(tmp_path: Path) -> None:
         make_release(pkg.root)
     with pytest.raises(ReleaseError, match="not a version"):
         make_release(pkg.root, version="1.0", source_date_epoch=EPOCH)
-    with pytest.raises(ReleaseError, match="does not exist"):
+    with pytest.raises(ReleaseError, match="no such directory"):
         make_release(tmp_path / "nowhere", version="1.0.0")
     with pytest.raises(ReleaseError, match="baseline"):
         make_release(pkg.root, version="1.0.0", baseline="v0.0.1", source_date_epoch=EPOCH)

@@ -259,6 +259,9 @@ def _decoded_body(package: PackageSpec, resource: ResourceSpec) -> bytes:
         raw = path.read_bytes()
     except OSError as exc:
         raise _refused(resource, f"it cannot be read: {exc.strerror}") from None
+    except MemoryError:  # a file of gigabytes (a sparse one costs no disk)
+        size = path.stat().st_size
+        raise _refused(resource, f"it is too large to be read into memory ({size} bytes)") from None
     try:
         codec = codecs.lookup(resource.encoding).name
     except (LookupError, ValueError):  # ValueError: a NUL in the name
@@ -267,6 +270,12 @@ def _decoded_body(package: PackageSpec, resource: ResourceSpec) -> bytes:
         # UTF-16 without a byte-order mark is often valid UTF-8 too (Arabic and ASCII in
         # UTF-16 have no byte over 0x7F), read as text with a NUL in every other character
         order = _utf16_order(raw[:65_536]) if b"\x00" in raw[:65_536] else None
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            note = (
+                "the file is UTF-16 (it starts with a UTF-16 byte-order mark): save it as "
+                "UTF-8, or declare the encoding utf-16"
+            )
+            raise _undecodable(resource, note)
         if order is not None:
             note = (
                 f"the file looks like UTF-16 ({order}, without a byte-order mark): save it "

@@ -46,7 +46,8 @@ def read_json(path: Path) -> Any:
 
     try:
         if not path.is_file():
-            raise DescriptorError(path, [f"{path} does not exist"])
+            what = "is not a plain file (a FIFO or a device), which is never read"
+            raise DescriptorError(path, [f"{path} {what if path.exists() else 'does not exist'}"])
         with path.open("rb") as fh:
             raw = fh.read(MAX_DESCRIPTOR_BYTES + 1)
     except OSError as exc:

@@ -125,6 +125,8 @@ def _locate(label: str, repo: Path | None) -> Location:
                 f"{label}: not a directory, a datapackage.json or a zip archive of a package"
             )
         return Location(label, "archive", path=path)
+    if path.exists():  # a FIFO or a device: never read, and never taken for a git ref
+        raise SourceError(f"{label}: not a plain file (a FIFO or a device), which is never read")
     base = (repo or Path.cwd()).resolve()
     commit, found = resolve_ref(label, base)
     return Location(label, "git", commit=commit, repo=base, found=found)

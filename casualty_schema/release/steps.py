@@ -640,9 +640,13 @@ def _describe(c: Change) -> str:
 
 
 def _package_dir(package: Path) -> Path:
-    root = package if package.is_dir() else package.parent
-    if package.is_file() and package.name != DESCRIPTOR:
+    if not package.exists():  # never the package of the folder above a mistyped name
+        raise ReleaseError(
+            f"{package}: no such directory: give the package directory or its {DESCRIPTOR}"
+        )
+    if not package.is_dir() and package.name != DESCRIPTOR:
         raise ReleaseError(f"{package}: give the package directory or its {DESCRIPTOR}")
+    root = package if package.is_dir() else package.parent
     if not (root / DESCRIPTOR).is_file():
         raise ReleaseError(f"{root / DESCRIPTOR} does not exist")
     return _absolute(root)
