@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ __all__ = [
     "PIECE_BYTES",
     "Dialect",
     "Parsed",
+    "count_bytes",
     "holds_control",
     "parse",
     "parse_polars",
@@ -98,6 +100,27 @@ def holds_control(text: bytes, *, chunk: int = 1 << 24) -> bool:
         bytes(view[start : start + chunk]).translate(None, _NOT_CONTROL)
         for start in range(0, len(text), chunk)
     )
+
+
+def count_bytes(text: bytes, delimiter: bytes) -> tuple[int, int, bool]:
+    """The line feeds and the ``delimiter`` bytes in ``text``, and whether it holds a character
+    of :data:`CONTROL_BYTES`: one pass over the bytes, which keeps only those (few) bytes,
+    then counts among them (three passes, ``bytes.count`` twice and :func:`holds_control`,
+    took 2.5 times as long)."""
+    if len(delimiter) != 1 or delimiter == b"\n":
+        return text.count(b"\n"), text.count(delimiter), holds_control(text)
+    kept = text.translate(None, _dropped(delimiter[0]))
+    feeds, delimiters = kept.count(b"\n"), kept.count(delimiter)
+    controls = len(kept) - feeds - (0 if delimiter[0] in CONTROL_BYTES else delimiters)
+    return feeds, delimiters, controls > 0
+
+
+@functools.cache
+def _dropped(delimiter: int) -> bytes:
+    """The bytes :func:`count_bytes` drops: all but a line feed, the delimiter and the
+    control bytes."""
+    kept = {*CONTROL_BYTES, 0x0A, delimiter}
+    return bytes(b for b in range(256) if b not in kept)
 
 
 def parse(body: bytes, dialect: Dialect, *, width: int) -> Parsed:
@@ -307,7 +330,7 @@ def _read_counting(
     interpreter lock, and mostly on one core."""
 
     def count() -> tuple[int, int, bool]:
-        return text.count(b"\n"), text.count(delimiter.encode()), holds_control(text)
+        return count_bytes(text, delimiter.encode())
 
     if len(text) < COUNT_APART_BYTES:
         return _read_polars(text, delimiter, width), count()
