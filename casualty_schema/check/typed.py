@@ -104,17 +104,12 @@ def typed(table: Table) -> Typed:
             *[pl.lit(False).alias(m) for m in marks[:-1]], pl.lit(True).alias("__blank")
         )
     by_distinct = [f for f in fields if _read_by_distinct(frame, f)]
-    # side by side: the direct readings, and each distinct one (polars runs them at once)
-    read = pl.collect_all(
-        [
-            frame.lazy().with_columns(
-                f.reading.value.alias(f"__v{f.index}") for f in fields if f not in by_distinct
-            ),
-            *(_distinct_reading(frame, f) for f in by_distinct),
-        ]
+    distinct = pl.collect_all([_distinct_reading(frame, f) for f in by_distinct])  # side by side
+    frame = frame.with_columns(
+        *(f.reading.value.alias(f"__v{f.index}") for f in fields if f not in by_distinct),
+        *(part.to_series().rechunk() for part in distinct),
     )
     values = [f"__v{f.index}" for f in fields]
-    frame = read[0].hstack([part.to_series() for part in read[1:]])
     frame = frame.select(pl.exclude(values), *values) if by_distinct else frame
     frame = frame.with_columns(  # a value, or no text: the type is right
         (~f.present | f.value.is_not_null()).alias(f"__ok{f.index}") for f in fields
