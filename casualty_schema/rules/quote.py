@@ -8,6 +8,7 @@ four live together at some 500 lines. The reading itself is in :mod:`casualty_sc
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -57,6 +58,10 @@ def _not_denoted(claims: pl.DataFrame) -> pl.DataFrame:
         if not slow.is_empty():
             wrong = pl.concat([wrong, todo.join(slow, on=keys, nulls_equal=True)])
     return wrong.drop("denotes")
+
+
+#: From this many claims on, quote.value reads the value_texts on a second thread.
+APART_ROWS = 50_000
 
 
 def _reading_note(text: str) -> str:
@@ -243,7 +248,16 @@ def value(frames: Frames) -> pl.DataFrame:
         return pl.DataFrame()
     claims = frames.claims
     base = ["__row", "__line", pl.col("claim_id").alias("key")]
-    where = placed(frames)
+    # a claim whose value, value_max or qualifier an earlier rule found wrong (counts.bounds:
+    # a range without value_max) cannot be read against its value_text: one finding is enough
+    known = frames.reported("claims", ("value", "value_max", "qualifier"))
+    readable = claims.filter(~pl.col("claim_id").is_in(known.implode()))
+    # the numeral reader (Python) reads the value_texts on a second thread while polars (which
+    # releases the interpreter) places them in their quotes: in a large package, they overlap
+    with ThreadPoolExecutor(1, thread_name_prefix="numerals") as pool:
+        reading = pool.submit(_not_denoted, readable) if claims.height >= APART_ROWS else None
+        where = placed(frames)
+        wrong = reading.result() if reading is not None else _not_denoted(readable)
     absent = where.filter(pl.col("kind") == "absent").select(
         *base,
         pl.lit("value_text").alias("field"),
@@ -264,11 +278,6 @@ def value(frames: Frames) -> pl.DataFrame:
         )
     else:
         misplaced = absent.clear()
-    # a claim whose value, value_max or qualifier an earlier rule found wrong (counts.bounds:
-    # a range without value_max) cannot be read against its value_text: one finding is enough
-    known = frames.reported("claims", ("value", "value_max", "qualifier"))
-    readable = claims.filter(~pl.col("claim_id").is_in(known.implode()))
-    wrong = _not_denoted(readable)
     if not wrong.is_empty():
         notes = {t: _reading_note(t) for t in wrong.get_column("value_text").unique()}
         wrong = wrong.with_columns(
