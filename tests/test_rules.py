@@ -210,6 +210,20 @@ def test_quote_value_wrong_number(pkg: PackageCopy) -> None:
     assert "does not denote value 1303" in f.message
 
 
+def test_quote_value_reads_on_a_second_thread_as_on_one(
+    pkg: PackageCopy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large package's value_texts are read on a second thread: the same findings."""
+    from casualty_schema.rules import quote
+
+    pkg.set("claims", C1302, value="1303")
+    pkg.set("claims", C20K, value="2000")
+    alone = found(pkg, "quote.value")
+    monkeypatch.setattr(quote, "APART_ROWS", 0)
+    assert found(pkg, "quote.value") == alone
+    assert {f.key for f in alone} == {C1302, C20K}
+
+
 def test_quote_value_reads_arabic_forms(pkg: PackageCopy) -> None:
     pkg.set("claims", C20K, value="2000")  # "20 ألف" is 20,000
     assert only(found(pkg, "quote.value")).key == C20K
