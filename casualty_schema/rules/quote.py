@@ -189,8 +189,9 @@ def _placed(frames: Frames) -> pl.DataFrame:
         # the matches (a few distinct ones) to the hedge word and the qualifier it implies
         for side in ("before", "after"):
             column = f"hedge_{side}"
-            matches = hedged.get_column(column).drop_nulls().unique().to_list()
-            words = {m: hedges.phrase(m, side) for m in matches}
+            distinct = hedged.select(pl.col(column).drop_nulls().unique())
+            found = distinct.select(pl.col(column), hedges.phrases(pl.col(column), side).alias("w"))
+            words = dict(found.iter_rows())
             implies = {m: hedges.qualifier_of(w) if w else None for m, w in words.items()}
             hedged = hedged.with_columns(
                 pl.col(column).replace_strict(words, default=None, return_dtype=pl.String),
