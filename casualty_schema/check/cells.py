@@ -116,7 +116,7 @@ def _hits(typed: Typed, checks: list[CellCheck]) -> list[bool]:
                 )
             )
     found: dict[str, bool] = {}
-    for part in pl.collect_all(queries):
+    for part in pl.collect_all(queries) if len(queries) > 1 else [queries[0].collect()]:
         found.update(part.row(0, named=True) if part.width else {})
     return [bool(found[str(i)]) for i in range(len(checks))]
 

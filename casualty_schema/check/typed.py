@@ -104,7 +104,10 @@ def typed(table: Table) -> Typed:
             *[pl.lit(False).alias(m) for m in marks[:-1]], pl.lit(True).alias("__blank")
         )
     by_distinct = [f for f in fields if _read_by_distinct(frame, f)]
-    distinct = pl.collect_all([_distinct_reading(frame, f) for f in by_distinct])  # side by side
+    # side by side (polars runs the queries at once)
+    distinct = (
+        pl.collect_all([_distinct_reading(frame, f) for f in by_distinct]) if by_distinct else []
+    )
     frame = frame.with_columns(
         *(f.reading.value.alias(f"__v{f.index}") for f in fields if f not in by_distinct),
         *(part.to_series().rechunk() for part in distinct),

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from casualty_schema.domain import hedges, numerals, occurrence
-from casualty_schema.domain.fold import fold, fold_text
+from casualty_schema.domain.fold import fold
 from casualty_schema.domain.nearest import nearest_passage
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
@@ -483,12 +483,16 @@ def keywords(frames: Frames) -> pl.DataFrame:
     # each metric's keywords as one literal alternation, as written and folded; a claim meets
     # its metric's pattern in one pass over all claims (polars compiles each pattern once)
     patterns = []
-    for metric, words in (
+    for metric, words, folded_words in (
         frames.metrics.filter(pl.col("keywords").list.len() > 0)
-        .select("metric_id", "keywords")
+        .select(
+            "metric_id",
+            "keywords",
+            pl.col("keywords").list.eval(fold(pl.element())).alias("folded"),  # all at once
+        )
         .iter_rows()
     ):
-        folded = [f for f in map(fold_text, words) if f]
+        folded = [f for f in folded_words if f]
         if folded:
             patterns.append(
                 {
