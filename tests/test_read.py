@@ -417,12 +417,13 @@ def test_uniform_files_are_read_without_a_pass_over_the_lines(
     csv.writer(text, lineterminator="\r\n" if crlf else "\n").writerows(rows)
     body = text.getvalue() if trailing else text.getvalue()[: -2 if crlf else -1]
     dialect = records.Dialect()
-    original = records.PIECE_BYTES, records.COUNT_APART_BYTES
-    records.PIECE_BYTES, records.COUNT_APART_BYTES = piece, apart
+    original = records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES
+    # the bytes counted apart a few at a time, too
+    records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES = piece, apart, 5
     try:
         uniform = records.parse_uniform(body.encode(), dialect, width=width)
     finally:
-        records.PIECE_BYTES, records.COUNT_APART_BYTES = original
+        records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES = original
     assert uniform is not None
     assert _records(uniform.records) == _records(records.parse_python(body, dialect))
 

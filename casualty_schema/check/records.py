@@ -25,6 +25,7 @@ import csv
 import functools
 import io
 import re
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -318,8 +319,10 @@ def parse_uniform(body: bytes, dialect: Dialect, *, width: int) -> Parsed | None
     return Parsed(records_frame, "polars", controls)
 
 
-#: From this size on, the bytes are counted on a second thread while polars reads the cells.
+#: From this size on, the bytes are counted on a second thread while polars reads the cells,
+#: a piece of COUNT_PIECE_BYTES at a time (the thread lets go of the interpreter between).
 COUNT_APART_BYTES = 1 << 22
+COUNT_PIECE_BYTES = 1 << 24
 
 
 def _read_counting(
@@ -334,10 +337,25 @@ def _read_counting(
 
     if len(text) < COUNT_APART_BYTES:
         return _read_polars(text, delimiter, width), count()
+    started = threading.Event()
+
+    def count_apart() -> tuple[int, int, bool]:
+        # bytes.translate keeps the interpreter lock for as long as it runs: started the
+        # moment the pool starts, it could hold polars back from starting its read for that
+        # long. So it waits until polars is on its way, and counts a piece at a time.
+        started.wait()
+        feeds, delimiters, controls = 0, 0, False
+        for start in range(0, len(text), COUNT_PIECE_BYTES):
+            counted = count_bytes(text[start : start + COUNT_PIECE_BYTES], delimiter.encode())
+            feeds, delimiters = feeds + counted[0], delimiters + counted[1]
+            controls = controls or counted[2]
+        return feeds, delimiters, controls
+
     with ThreadPoolExecutor(1, thread_name_prefix="count") as pool:
-        counted = pool.submit(count)
+        counting = pool.submit(count_apart)
+        started.set()
         frame = _read_polars(text, delimiter, width)
-        return frame, counted.result()
+        return frame, counting.result()
 
 
 def _quoted_cells(text: bytes, delimiter: bytes) -> list[tuple[int, int]] | None:
