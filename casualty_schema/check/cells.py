@@ -4,7 +4,8 @@ As frictionless does: a cell with no value can only break ``required``; a cell w
 of its type is a ``type-error`` and is checked no further; ``enum``, ``pattern`` (anchored,
 :func:`casualty_schema.check.patterns.matches`), bounds and lengths are checked on the typed
 value. Blank rows are not checked (they get ``blank-row`` alone). One pass learns which checks
-fail anywhere; only those make findings.
+fail anywhere (a repetitive field's constraints on its distinct values); only those make
+findings.
 
 A finding carries a hint when a simple repair of the cell would pass the check: an integer
 written with thousands separators or Eastern Arabic digits ("1,302" → "remove the thousands

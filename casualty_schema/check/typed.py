@@ -6,7 +6,8 @@ found: :attr:`~casualty_schema.check.csv.Table.presence`), ``__v{i}`` (the typed
 :mod:`casualty_schema.check.readers`) and ``__ok{i}`` (no type error); ``__blank`` marks the
 blank rows. A field no reader checks is a ``schema-error`` and is left untyped; a
 constraint value that is not a value of its field's type is a ``schema-error`` too, and the
-field is checked without it.
+field is checked without it. A :func:`repetitive` column (dates, claimants, counts) is read
+once per distinct text and joined back (every reader is a function of the text alone).
 """
 
 from __future__ import annotations
