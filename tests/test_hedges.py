@@ -176,3 +176,34 @@ def test_implied() -> None:
     quote = "سجلنا مقتل نحو 352 مدنياً على الأقل"
     at = quote.index("352")
     assert implied(hedges_around(quote, at, at + 3)) == {"about", "at_least"}
+
+
+def test_polars_reads_the_hedge_word_of_a_match_as_python_does() -> None:
+    """phrases (polars, what quote.qualifier runs) against phrase (Python's re, the oracle)
+    on every hedge word and non-hedge, as written, glued, in other case and with marks, in
+    the texts the rule hands it (the windows before and after a number)."""
+    import polars as pl
+
+    from casualty_schema.domain import hedges
+
+    befores = [w for ws in BEFORE_WORDS.values() for w in ws] + list(hedges.NOT_HEDGES)
+    afters = [w for ws in AFTER_WORDS.values() for w in ws]
+    cases = {
+        "before": [
+            text
+            for w in befores
+            for text in (f"{w} ", f"قتل {w} ", f"و{w} ال", f"ب{w.upper()}  ", f"({w}", f"x{w} ")
+        ],
+        "after": [
+            text
+            for w in afters
+            for text in (f" {w}", f" مدنياً {w}.", f"ً {w.upper()} قتلوا", f" civilians {w},", w)
+        ],
+    }
+    for side, texts in cases.items():
+        expected = [hedges.phrase(t, side) for t in texts]
+        frame = pl.DataFrame({"t": texts})
+        got = frame.select(hedges.phrases(pl.col("t"), side)).to_series().to_list()
+        wrong = [(t, g, e) for t, g, e in zip(texts, got, expected, strict=True) if g != e]
+        assert not wrong
+        assert sum(e is not None for e in expected) > len(texts) // 2  # most are hedge words

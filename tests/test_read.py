@@ -232,6 +232,18 @@ def test_the_control_bytes_are_the_characters_cells_control_finds() -> None:
     assert all(records.holds_control(chr(b).encode()) for b in records.CONTROL_BYTES)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.binary(max_size=80)
+    | st.text(alphabet='ab,;\t\x1f"\n\r\x00\x07\x7f\u202eع', max_size=60).map(str.encode),
+    delimiter=st.sampled_from([b",", b";", b"\t", b"|", b"\x1f", b"\x00", b"\n", b"ab"]),
+)
+def test_the_bytes_are_counted_in_one_pass_as_in_three(text: bytes, delimiter: bytes) -> None:
+    """count_bytes (one translate) against the passes it replaces (its oracle)."""
+    expected = (text.count(b"\n"), text.count(delimiter), records.holds_control(text))
+    assert records.count_bytes(text, delimiter) == expected
+
+
 def test_a_missing_file_is_a_source_error_naming_it(tmp_path: Path) -> None:
     package, resource = _package(tmp_path, None)
     table = read_table(package, resource)
@@ -405,12 +417,13 @@ def test_uniform_files_are_read_without_a_pass_over_the_lines(
     csv.writer(text, lineterminator="\r\n" if crlf else "\n").writerows(rows)
     body = text.getvalue() if trailing else text.getvalue()[: -2 if crlf else -1]
     dialect = records.Dialect()
-    original = records.PIECE_BYTES, records.COUNT_APART_BYTES
-    records.PIECE_BYTES, records.COUNT_APART_BYTES = piece, apart
+    original = records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES
+    # the bytes counted apart a few at a time, too
+    records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES = piece, apart, 5
     try:
         uniform = records.parse_uniform(body.encode(), dialect, width=width)
     finally:
-        records.PIECE_BYTES, records.COUNT_APART_BYTES = original
+        records.PIECE_BYTES, records.COUNT_APART_BYTES, records.COUNT_PIECE_BYTES = original
     assert uniform is not None
     assert _records(uniform.records) == _records(records.parse_python(body, dialect))
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from casualty_schema import RULES, pipeline, validate
@@ -208,6 +210,20 @@ def test_quote_value_wrong_number(pkg: PackageCopy) -> None:
     f = only(found(pkg, "quote.value"))
     assert (f.key, f.field) == (C1302, "value")
     assert "does not denote value 1303" in f.message
+
+
+def test_quote_value_reads_on_a_second_thread_as_on_one(
+    pkg: PackageCopy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large package's value_texts are read on a second thread: the same findings."""
+    from casualty_schema.rules import quote
+
+    pkg.set("claims", C1302, value="1303")
+    pkg.set("claims", C20K, value="2000")
+    alone = found(pkg, "quote.value")
+    monkeypatch.setattr(quote, "APART_ROWS", 0)
+    assert found(pkg, "quote.value") == alone
+    assert {f.key for f in alone} == {C1302, C20K}
 
 
 def test_quote_value_reads_arabic_forms(pkg: PackageCopy) -> None:
@@ -841,3 +857,38 @@ def test_cells_bidi_searches_a_field_whose_pattern_admits_no_formula(pkg: Packag
     pkg.set("sources", source["source_id"], title=source["title"] + " \u202eevil")
     f = only(found(pkg, "cells.bidi"))
     assert (f.resource, f.field) == ("sources", "title")
+
+
+@settings(max_examples=200, deadline=None)
+@example(cells=[["-A1"], [" =1"], ["\t+cmd|"], ["@SUM(1)"], ["", "=1"]], delimiter=";",
+         control_free=True)  # fmt: skip
+@example(cells=[["a", "\x07"], ["\u202e"], ["b\u200f"]], delimiter=";", control_free=False)
+@given(
+    cells=st.lists(
+        st.none()
+        | st.lists(
+            st.none() | st.text(alphabet=" =+-@aA1(|!;,\u202e\u200f\u061c\x00\x07ع", max_size=6),
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    delimiter=st.sampled_from([";", "|", ",", " ", "+", "\u202e", "\x07", "; "]),
+    control_free=st.booleans(),
+)
+def test_cells_list_search_keeps_every_cell_the_joined_search_finds(
+    cells: list[list[str | None] | None], delimiter: str, control_free: bool
+) -> None:
+    """The items of a list cell searched one by one (rules/cells.py) against the search of
+    the joined text that it replaces where the delimiter allows (the oracle): every cell
+    the oracle finds is kept, so the rules, which test the kept cells exactly, report the same."""
+    from casualty_schema.rules import cells as rules_cells
+
+    frame = pl.DataFrame({"p": cells}, schema={"p": pl.List(pl.String)})
+    characters = f"{rules_cells.BIDI_CONTROL}|{rules_cells.BIDI_MARK}"
+    if not control_free:
+        characters += f"|{rules_cells.CONTROL}"
+    joined = pl.col("p").list.join(delimiter).str.contains(f"{rules_cells.FORMULA}|{characters}")
+    kept = rules_cells._list_may_hit(pl.col("p"), delimiter, control_free)
+    both = frame.select(joined.fill_null(False).alias("old"), kept.fill_null(False).alias("new"))
+    assert not both.filter(pl.col("old") & ~pl.col("new")).height, frame

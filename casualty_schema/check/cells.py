@@ -4,7 +4,8 @@ As frictionless does: a cell with no value can only break ``required``; a cell w
 of its type is a ``type-error`` and is checked no further; ``enum``, ``pattern`` (anchored,
 :func:`casualty_schema.check.patterns.matches`), bounds and lengths are checked on the typed
 value. Blank rows are not checked (they get ``blank-row`` alone). One pass learns which checks
-fail anywhere; only those make findings.
+fail anywhere (a repetitive field's constraints on its distinct values); only those make
+findings.
 
 A finding carries a hint when a simple repair of the cell would pass the check: an integer
 written with thousands separators or Eastern Arabic digits ("1,302" → "remove the thousands
@@ -25,7 +26,7 @@ import polars as pl
 from casualty_schema.check.backtracking import CPU_LIMIT
 from casualty_schema.check.patterns import matches, rust_pattern
 from casualty_schema.check.readers import literal_value, literal_values
-from casualty_schema.check.typed import Field, Typed
+from casualty_schema.check.typed import Field, Typed, repetitive
 from casualty_schema.domain.fold import ascii_digits
 from casualty_schema.errors import ErrorType, error
 from casualty_schema.findings import ROW, empty_findings, findings_frame
@@ -47,6 +48,8 @@ class CellCheck:
     # fails nowhere, and one schema-error says why (``unchecked_note``: "{row}" is the first).
     unchecked: pl.Expr | None = None
     unchecked_note: str = ""
+    # Whether the check fails only on a cell with a value, by that value alone (a constraint).
+    on_value: bool = False
 
 
 def cell_findings(typed: Typed) -> pl.DataFrame:
@@ -55,9 +58,7 @@ def cell_findings(typed: Typed) -> pl.DataFrame:
         return empty_findings()
     # one pass to learn which checks fail anywhere; then one filter per failing check
     checked = ~pl.col("__blank")
-    hits = typed.frame.select(
-        (checked & c.fails).fill_null(False).any().alias(str(i)) for i, c in enumerate(checks)
-    ).row(0)
+    hits = _hits(typed, checks)
     resource = typed.resource
     unchecked = _unchecked(typed, [c for c in checks if c.unchecked is not None])
     return pl.concat(
@@ -80,6 +81,45 @@ def cell_findings(typed: Typed) -> pl.DataFrame:
         or [empty_findings()],
         how="vertical",
     )
+
+
+def _hits(typed: Typed, checks: list[CellCheck]) -> list[bool]:
+    """Whether each check fails on some cell, in one pass (the checks side by side). A
+    constraint of a :func:`~casualty_schema.check.typed.repetitive` field is checked once per
+    distinct value: it holds on a cell exactly when the cell has a value (the field's value
+    column is not null, and then the cell is present, of its type, and its row not blank)
+    and the value passes."""
+    repeats = {f.index for f in typed.fields if repetitive(typed.frame.get_column(f.column.name))}
+    checked = ~pl.col("__blank")
+    by_value = [c.on_value and c.field.index in repeats for c in checks]
+    per_row = [(i, c) for i, c in enumerate(checks) if not by_value[i]]
+    queries = [
+        typed.frame.lazy().select(
+            (checked & c.fails).fill_null(False).any().alias(str(i)) for i, c in per_row
+        )
+    ]
+    for index in repeats:
+        own = [(i, c) for i, c in enumerate(checks) if by_value[i] and c.field.index == index]
+        if own:
+            value = f"__v{index}"
+            distinct = (
+                typed.frame.lazy()
+                .select(pl.col(value).drop_nulls().unique())
+                .with_columns(
+                    pl.lit(True).alias(f"__p{index}"),
+                    pl.lit(True).alias(f"__ok{index}"),
+                    pl.lit(False).alias("__blank"),
+                )
+            )
+            queries.append(
+                distinct.select(
+                    (checked & c.fails).fill_null(False).any().alias(str(i)) for i, c in own
+                )
+            )
+    found: dict[str, bool] = {}
+    for part in pl.collect_all(queries) if len(queries) > 1 else [queries[0].collect()]:
+        found.update(part.row(0, named=True) if part.width else {})
+    return [bool(found[str(i)]) for i in range(len(checks))]
 
 
 def _unchecked(typed: Typed, checks: list[CellCheck]) -> list[pl.DataFrame]:
@@ -181,7 +221,8 @@ def _constraint(
 ) -> CellCheck:
     """A constraint on the typed value: only cells with a value of the right type can fail."""
     params = {"constraint": name, "detail": detail}
-    return CellCheck(f, error("constraint-error"), f.present & f.ok & fails, params, hint)
+    fails = f.present & f.ok & fails
+    return CellCheck(f, error("constraint-error"), fails, params, hint, on_value=True)
 
 
 def _required_check(f: Field) -> CellCheck:

@@ -16,10 +16,13 @@ word. "من … إلى" (from … to) is read as part of a range's ``value_text`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
+
+import polars as pl
 
 from casualty_schema.domain.numerals import key
 from casualty_schema.domain.patterns import DIGITS, LETTERS, MARKS, alternation
@@ -36,6 +39,7 @@ __all__ = [
     "hedges_around",
     "implied",
     "phrase",
+    "phrases",
     "qualifier_of",
 ]
 
@@ -116,15 +120,32 @@ BEFORE: str = f"{_BEFORE_HEAD}(?i:{_BEFORE_ALTERNATION}){_BEFORE_TAIL}"
 #: A hedge word at the start of the text after a number, or after the word that follows it
 #: (its counted noun: "352 مدنياً على الأقل").
 AFTER: str = f"{_AFTER_HEAD}(?i:{_AFTER_ALTERNATION}){_AFTER_TAIL}"
-# The same with the word as group 1, for Python (a capture group slows polars' search).
-_BEFORE = re.compile(f"{_BEFORE_HEAD}((?i:{_BEFORE_ALTERNATION})){_BEFORE_TAIL}")
-_AFTER = re.compile(f"{_AFTER_HEAD}((?i:{_AFTER_ALTERNATION})){_AFTER_TAIL}")
+# The same with the word as group 1 (a capture group slows polars' search over the quotes:
+# it is looked for only in the few distinct matches).
+_WORD = {
+    "before": f"{_BEFORE_HEAD}((?i:{_BEFORE_ALTERNATION})){_BEFORE_TAIL}",
+    "after": f"{_AFTER_HEAD}((?i:{_AFTER_ALTERNATION})){_AFTER_TAIL}",
+}
+
+
+@functools.cache
+def _compiled(side: str) -> re.Pattern[str]:
+    """:data:`_WORD` for Python, compiled when first needed: its thousands of character
+    classes (the tolerant spelling) take Python's compiler some 50-90 ms, which a run whose
+    hedge words polars reads (:func:`phrases`) never pays."""
+    return re.compile(_WORD[side])
 
 
 def phrase(match: str, side: str) -> str | None:
     """The hedge word in a match of :data:`BEFORE` (``side`` "before") or :data:`AFTER`."""
-    found = (_BEFORE if side == "before" else _AFTER).search(match)
+    found = _compiled(side).search(match)
     return found.group(1) if found else None
+
+
+def phrases(matches: pl.Expr, side: str) -> pl.Expr:
+    """:func:`phrase` of each match, in polars (``tests/test_hedges.py`` checks that the two
+    agree on every hedge word)."""
+    return matches.str.extract(_WORD[side], 1)
 
 
 class Hedge(NamedTuple):
@@ -144,11 +165,11 @@ def hedges_around(text: str, start: int, end: int) -> tuple[Hedge, ...]:
     only the 48 characters on either side are looked at, as the rule does."""
     found: list[Hedge] = []
     window_start = max(0, start - WINDOW)
-    before = _BEFORE.search(text[window_start:start])
+    before = _compiled("before").search(text[window_start:start])
     if before is not None and (q := qualifier_of(before.group(1))) is not None:
         s, e = before.span(1)
         found.append(Hedge(before.group(1), q, "before", window_start + s, window_start + e))
-    after = _AFTER.search(text[end : end + WINDOW])
+    after = _compiled("after").search(text[end : end + WINDOW])
     if after is not None and (q := qualifier_of(after.group(1))) is not None:
         s, e = after.span(1)
         found.append(Hedge(after.group(1), q, "after", end + s, end + e))

@@ -31,6 +31,16 @@ def claim(frames: Frames) -> pl.DataFrame:
     places, count = pl.col("places"), pl.col("places").list.len()
     coarse = pl.struct(*SAME, count.alias("n"), pl.when(count == 1).then(places.list.first()))
     keyed = frames.claims.select("__row", "__line", "claim_id", "places", *SAME)
+    # rows alike share the hash of each column: those whose combined hash is unique are not
+    # alike (the columns hashed side by side, then a duplicate search on one integer)
+    first = pl.when(count == 1).then(places.list.first())
+    hashes = keyed.select(
+        *(pl.col(c).hash(seed) for seed, c in enumerate(SAME)),
+        count.hash(len(SAME)).alias("__n"),
+        first.hash(len(SAME) + 1).alias("__first"),
+    )
+    combined = hashes.select(pl.reduce(lambda a, b: a ^ b, pl.all())).to_series()
+    keyed = keyed.filter(combined.is_duplicated())
     keyed = keyed.filter(coarse.is_duplicated()).with_columns(
         pl.when(count == 1)
         .then(places.list.first())

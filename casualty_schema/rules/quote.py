@@ -8,12 +8,13 @@ four live together at some 500 lines. The reading itself is in :mod:`casualty_sc
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 
 from casualty_schema.domain import hedges, numerals, occurrence
-from casualty_schema.domain.fold import fold, fold_text
+from casualty_schema.domain.fold import fold
 from casualty_schema.domain.nearest import nearest_passage
 from casualty_schema.findings import Severity
 from casualty_schema.frames import Frames
@@ -57,6 +58,10 @@ def _not_denoted(claims: pl.DataFrame) -> pl.DataFrame:
         if not slow.is_empty():
             wrong = pl.concat([wrong, todo.join(slow, on=keys, nulls_equal=True)])
     return wrong.drop("denotes")
+
+
+#: From this many claims on, quote.value reads the value_texts on a second thread.
+APART_ROWS = 50_000
 
 
 def _reading_note(text: str) -> str:
@@ -184,8 +189,9 @@ def _placed(frames: Frames) -> pl.DataFrame:
         # the matches (a few distinct ones) to the hedge word and the qualifier it implies
         for side in ("before", "after"):
             column = f"hedge_{side}"
-            matches = hedged.get_column(column).drop_nulls().unique().to_list()
-            words = {m: hedges.phrase(m, side) for m in matches}
+            distinct = hedged.select(pl.col(column).drop_nulls().unique())
+            found = distinct.select(pl.col(column), hedges.phrases(pl.col(column), side).alias("w"))
+            words = dict(found.iter_rows())
             implies = {m: hedges.qualifier_of(w) if w else None for m, w in words.items()}
             hedged = hedged.with_columns(
                 pl.col(column).replace_strict(words, default=None, return_dtype=pl.String),
@@ -243,7 +249,16 @@ def value(frames: Frames) -> pl.DataFrame:
         return pl.DataFrame()
     claims = frames.claims
     base = ["__row", "__line", pl.col("claim_id").alias("key")]
-    where = placed(frames)
+    # a claim whose value, value_max or qualifier an earlier rule found wrong (counts.bounds:
+    # a range without value_max) cannot be read against its value_text: one finding is enough
+    known = frames.reported("claims", ("value", "value_max", "qualifier"))
+    readable = claims.filter(~pl.col("claim_id").is_in(known.implode()))
+    # the numeral reader (Python) reads the value_texts on a second thread while polars (which
+    # releases the interpreter) places them in their quotes: in a large package, they overlap
+    with ThreadPoolExecutor(1, thread_name_prefix="numerals") as pool:
+        reading = pool.submit(_not_denoted, readable) if claims.height >= APART_ROWS else None
+        where = placed(frames)
+        wrong = reading.result() if reading is not None else _not_denoted(readable)
     absent = where.filter(pl.col("kind") == "absent").select(
         *base,
         pl.lit("value_text").alias("field"),
@@ -264,11 +279,6 @@ def value(frames: Frames) -> pl.DataFrame:
         )
     else:
         misplaced = absent.clear()
-    # a claim whose value, value_max or qualifier an earlier rule found wrong (counts.bounds:
-    # a range without value_max) cannot be read against its value_text: one finding is enough
-    known = frames.reported("claims", ("value", "value_max", "qualifier"))
-    readable = claims.filter(~pl.col("claim_id").is_in(known.implode()))
-    wrong = _not_denoted(readable)
     if not wrong.is_empty():
         notes = {t: _reading_note(t) for t in wrong.get_column("value_text").unique()}
         wrong = wrong.with_columns(
@@ -473,12 +483,16 @@ def keywords(frames: Frames) -> pl.DataFrame:
     # each metric's keywords as one literal alternation, as written and folded; a claim meets
     # its metric's pattern in one pass over all claims (polars compiles each pattern once)
     patterns = []
-    for metric, words in (
+    for metric, words, folded_words in (
         frames.metrics.filter(pl.col("keywords").list.len() > 0)
-        .select("metric_id", "keywords")
+        .select(
+            "metric_id",
+            "keywords",
+            pl.col("keywords").list.eval(fold(pl.element())).alias("folded"),  # all at once
+        )
         .iter_rows()
     ):
-        folded = [f for f in map(fold_text, words) if f]
+        folded = [f for f in folded_words if f]
         if folded:
             patterns.append(
                 {
