@@ -39,20 +39,30 @@ SUSPECT = f"{FORMULA}|{CONTROL}|{BIDI_CONTROL}|{BIDI_MARK}"
 FORMULA_STARTS = "=+-@" + python_space()
 
 
-def _formula_proof(field: FieldSpec) -> bool:
-    """Whether no value of the string field can start like a formula: its pattern admits no
-    text starting so (check.patterns.may_start_with), or none of its enum values does. The
-    typed frames hold only rows that passed the structural checks, so every value keeps to
-    them."""
+def _no_value_can(
+    field: FieldSpec, admitted: Callable[[str], bool], held: Callable[[list[str]], bool]
+) -> bool:
+    """Whether no value of the string field can hold what ``admitted`` asks of its pattern
+    and ``held`` of its enum values: its pattern admits no such text, or none of its enum
+    values holds one. The typed frames hold only rows that passed the structural checks, so
+    every value keeps to them."""
     constraints = field.constraints
     pattern = constraints.get("pattern")
-    if isinstance(pattern, str) and not may_start_with(pattern, FORMULA_STARTS):
+    if isinstance(pattern, str) and not admitted(pattern):
         return True
     allowed = constraints.get("enum")
     if isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
-        values = pl.Series(allowed, dtype=pl.String)
-        return not values.str.contains(FORMULA).any()
+        return not held(allowed)
     return False
+
+
+def _formula_proof(field: FieldSpec) -> bool:
+    """No value of the field can start like a formula (check.patterns.may_start_with)."""
+    return _no_value_can(
+        field,
+        lambda pattern: bool(may_start_with(pattern, FORMULA_STARTS)),
+        lambda values: bool(pl.Series(values, dtype=pl.String).str.contains(FORMULA).any()),
+    )
 
 
 BIDI_CHARACTERS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])) + (
@@ -61,17 +71,13 @@ BIDI_CHARACTERS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206
 
 
 def _bidi_proof(field: FieldSpec) -> bool:
-    """Whether no value of the string field can hold a bidirectional control or mark: its
-    pattern admits none of them (check.patterns.may_contain), or none of its enum values
-    holds one."""
-    constraints = field.constraints
-    pattern = constraints.get("pattern")
-    if isinstance(pattern, str) and not may_contain(pattern, BIDI_CHARACTERS):
-        return True
-    allowed = constraints.get("enum")
-    if isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
-        return not any(c in BIDI_CHARACTERS for v in allowed for c in v)
-    return False
+    """No value of the field can hold a bidirectional control or mark
+    (check.patterns.may_contain)."""
+    return _no_value_can(
+        field,
+        lambda pattern: bool(may_contain(pattern, BIDI_CHARACTERS)),
+        lambda values: any(c in BIDI_CHARACTERS for v in values for c in v),
+    )
 
 
 def _suspect_cells(frames: Frames) -> dict[str, tuple[pl.DataFrame, dict[str, pl.Expr]]]:
