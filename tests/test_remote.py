@@ -42,7 +42,13 @@ class _Handler(SimpleHTTPRequestHandler):
 @contextmanager
 def serving(handler: Any) -> Iterator[str]:
     """An HTTP server on loopback with ``handler``, for the block; its URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
+
+
+@contextmanager
+def running(httpd: socketserver.TCPServer) -> Iterator[str]:
+    """``httpd`` (bound to a loopback port) served on a thread for the block; its URL."""
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -163,14 +169,8 @@ def raw_server() -> Iterator[str]:
         daemon_threads = True
         block_on_close = False
 
-    httpd = Server(("127.0.0.1", 0), _Raw)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with running(Server(("127.0.0.1", 0), _Raw)) as url:
+        yield url
 
 
 def fetch_findings(pkg: PackageCopy, url: str) -> list[str]:
